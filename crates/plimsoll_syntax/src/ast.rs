@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::Span;
+use crate::{SourceMap, Span};
 
 /// A parsed Dockerfile. Parse errors are data: the parser recovers at the next
 /// instruction, so `instructions` holds everything that did parse.
@@ -154,6 +154,9 @@ pub struct Instruction {
     pub heredocs: Vec<Heredoc>,
     /// The logical line after continuation joining, without heredoc bodies.
     pub original: String,
+    /// Where each byte of `original` is in the source.
+    #[serde(skip)]
+    pub original_map: SourceMap,
     /// 1-based physical lines (BuildKit's `StartLine`/`EndLine`; 0 for an ONBUILD trigger).
     pub start_line: u32,
     pub end_line: u32,
@@ -173,6 +176,27 @@ impl Instruction {
             current = trigger;
         }
         current
+    }
+
+    /// Source span of `start..end` of [`Instruction::original`].
+    pub fn original_span(&self, start: usize, end: usize) -> Span {
+        self.original_map.span(start, end, self.original.len())
+    }
+
+    /// Offset of `arg` within [`Instruction::original`] (for text arguments, not JSON ones).
+    pub fn original_offset_of(&self, arg: &Arg) -> usize {
+        // The map is monotonic: binary-search the first byte at or after the arg start.
+        let target = arg.span.start as usize;
+        let (mut low, mut high) = (0, self.original.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            if self.original_map.source_offset(mid) < target {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {

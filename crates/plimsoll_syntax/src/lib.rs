@@ -19,7 +19,9 @@ mod line_index;
 mod parser;
 pub mod shell_lex;
 mod source;
+mod source_map;
 mod span;
+pub mod typed;
 
 pub use ast::*;
 pub use dump::{buildkit_dump, dump_instruction};
@@ -27,4 +29,5 @@ pub use go_quote::go_quote;
 pub use line_index::{LineColumn, LineIndex};
 pub use parser::parse;
 pub use source::{decode, DecodeError};
+pub use source_map::SourceMap;
 pub use span::Span;

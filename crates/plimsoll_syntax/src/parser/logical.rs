@@ -1,13 +1,13 @@
 //! A logical line: physical lines joined at continuations, with a map from
 //! every byte of the joined text back to the original source.
 
+use crate::source_map::SourceMap;
 use crate::Span;
 
 #[derive(Debug, Default)]
 pub(crate) struct LogicalLine {
     pub text: String,
-    /// `(offset in text, offset in source)` at the start of each joined piece.
-    segments: Vec<(u32, u32)>,
+    pub map: SourceMap,
 }
 
 impl LogicalLine {
@@ -15,34 +15,13 @@ impl LogicalLine {
         if piece.is_empty() {
             return;
         }
-        self.segments
-            .push((self.text.len() as u32, source_offset as u32));
+        self.map.push(self.text.len(), source_offset);
         self.text.push_str(piece);
-    }
-
-    /// Source offset of byte `offset` of the joined text.
-    pub fn source_offset(&self, offset: usize) -> usize {
-        let offset = offset as u32;
-        let index = match self.segments.binary_search_by_key(&offset, |s| s.0) {
-            Ok(i) => i,
-            Err(0) => return self.segments.first().map_or(0, |s| s.1 as usize),
-            Err(i) => i - 1,
-        };
-        let (text_start, source_start) = self.segments[index];
-        (source_start + (offset - text_start)) as usize
     }
 
     /// Source span of `start..end` of the joined text.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        if end <= start {
-            let at = if start >= self.text.len() && start > 0 {
-                self.source_offset(start - 1) + 1
-            } else {
-                self.source_offset(start)
-            };
-            return Span::empty(at);
-        }
-        Span::new(self.source_offset(start), self.source_offset(end - 1) + 1)
+        self.map.span(start, end, self.text.len())
     }
 }
 
@@ -60,5 +39,7 @@ mod tests {
         let b = line.text.find('b').unwrap();
         assert_eq!(line.span(b, b + 1).text(source), "b");
         assert_eq!(line.span(4, 9).text(source), "a \\\n  b");
+        let sub = line.map.slice_from(4);
+        assert_eq!(sub.span(4, 5, 5).text(source), "b");
     }
 }

@@ -51,6 +51,7 @@ pub(crate) fn instruction_from_line(
         json: false,
         heredocs: Vec::new(),
         original: text.to_string(),
+        original_map: line.map.slice_from(start),
         start_line: 0,
         end_line: 0,
         prev_comments: Vec::new(),
