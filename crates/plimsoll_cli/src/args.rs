@@ -1,0 +1,120 @@
+//! Command-line interface definition.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  plimsoll check                       lint every Dockerfile under the current directory
+  plimsoll check Dockerfile api/       lint a file and a directory
+  plimsoll check --format json .       machine-readable findings
+  cat Dockerfile | plimsoll check - --stdin-filename Dockerfile
+  plimsoll check --select security --failure-threshold error
+  plimsoll rule exec-form-entrypoint   explain a rule";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plimsoll",
+    version,
+    about = "A fast Dockerfile linter: BuildKit-exact parsing, hadolint and BuildKit checks, and more",
+    after_help = CHECK_EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles (files, directories, or `-` for standard input).
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Parse one Dockerfile and print its syntax tree.
+    Parse(ParseArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Print a rule's documentation (by name, code or alias).
+    Rule { name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Source snippets with labels and help (the default).
+    Full,
+    /// One line per finding: `file:line:col: severity rule message`.
+    Concise,
+    /// A JSON array of findings (see docs/output-formats.md).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThresholdArg {
+    Error,
+    Warning,
+    Info,
+    Style,
+    None,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input. Default: `.`.
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, env = "PLIMSOLL_FORMAT", default_value = "full")]
+    pub format: OutputFormat,
+    /// Name to report for standard input (and to find its config by).
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Use this config file instead of discovering one.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Only these rules (names, codes, aliases, categories, `all`).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Also these rules.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Not these rules.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Exit 1 only for findings at or above this severity.
+    #[arg(long, value_enum)]
+    pub failure_threshold: Option<ThresholdArg>,
+    /// Always exit 0 when linting worked, whatever was found.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print how often each rule fired instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    /// BuildKit's AST dump, byte for byte.
+    Buildkit,
+    /// plimsoll's AST with byte spans.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ParseArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value = "buildkit")]
+    pub format: ParseFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value = "full")]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Full,
+    Json,
+}

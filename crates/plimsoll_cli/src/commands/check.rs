@@ -1,0 +1,277 @@
+//! `plimsoll check`: discover files, lint them in parallel, report, exit code.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use plimsoll_linter::config::{self, Config, Threshold};
+use plimsoll_linter::{lint, Settings, Severity};
+use plimsoll_syntax::LineIndex;
+
+use crate::args::{CheckArgs, ThresholdArg};
+use crate::discover::find_dockerfiles;
+use crate::report::{write_report, FileReport};
+use crate::ExitStatus;
+
+/// hadolint's default: info and above fail the run, style does not.
+const DEFAULT_THRESHOLD: Threshold = Threshold::Severity(Severity::Info);
+
+/// One file to lint.
+enum Input {
+    File(PathBuf),
+    Stdin { name: PathBuf, text: String },
+}
+
+impl Input {
+    fn display(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Stdin { name, .. } => name.display().to_string(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            Input::File(path) => path,
+            Input::Stdin { name, .. } => name,
+        }
+    }
+}
+
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let mut errors: Vec<String> = Vec::new();
+    let inputs = collect_inputs(args, &mut errors)?;
+    let configs = load_configs(args, &inputs, &mut errors)?;
+
+    let results: Vec<Result<FileReport, String>> = inputs
+        .par_iter()
+        .map(|input| {
+            let config = configs
+                .get(&config_key(input.path()))
+                .and_then(|c| c.as_ref());
+            lint_input(input, config, args)
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(error) => errors.push(error),
+        }
+    }
+    for report in &reports {
+        for warning in &report.warnings {
+            let at = report.position(warning.span.start);
+            eprintln!("warning: {}:{}: {}", report.path, at.line, warning.message);
+        }
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+
+    let mut file_out;
+    let sink: &mut dyn Write = match &args.output_file {
+        Some(path) => {
+            file_out =
+                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            &mut file_out
+        }
+        None => out,
+    };
+    let color = args.output_file.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if args.statistics {
+        write_statistics(&reports, sink)
+    } else {
+        write_report(args.format, &reports, sink, color)
+    }
+    .map_err(|e| format!("writing report: {e}"))?;
+
+    if !errors.is_empty() {
+        return Ok(ExitStatus::Error);
+    }
+    if args.exit_zero {
+        return Ok(ExitStatus::Success);
+    }
+    let failed = reports.iter().any(|report| {
+        let threshold = threshold_for(
+            args,
+            configs
+                .get(&config_key(Path::new(&report.path)))
+                .and_then(|c| c.as_ref()),
+        );
+        report.diagnostics.iter().any(|d| match threshold {
+            Threshold::None => false,
+            Threshold::Severity(min) => d.severity >= min,
+        })
+    });
+    Ok(if failed {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn collect_inputs(args: &CheckArgs, errors: &mut Vec<String>) -> Result<Vec<Input>, String> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("reading standard input: {e}"))?;
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
+            let text = super::decode_owned(bytes, &name.display().to_string())?;
+            inputs.push(Input::Stdin { name, text });
+        } else if path.is_dir() {
+            match find_dockerfiles(&path) {
+                Ok(files) => inputs.extend(files.into_iter().map(Input::File)),
+                Err(e) => errors.push(e),
+            }
+        } else if path.exists() {
+            // A file named explicitly is linted whatever its name.
+            inputs.push(Input::File(path));
+        } else {
+            errors.push(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    Ok(inputs)
+}
+
+/// Config lookups are per directory, so key them by the file's folder.
+fn config_key(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn load_configs(
+    args: &CheckArgs,
+    inputs: &[Input],
+    errors: &mut Vec<String>,
+) -> Result<HashMap<PathBuf, Option<Config>>, String> {
+    let mut configs = HashMap::new();
+    let explicit = match &args.config {
+        Some(path) => Some(config::load(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    for input in inputs {
+        let key = config_key(input.path());
+        if configs.contains_key(&key) {
+            continue;
+        }
+        let config = match &explicit {
+            Some(config) => Some(config.clone()),
+            None => {
+                let dir = if key.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    key.clone()
+                };
+                match config::discover(&dir) {
+                    Ok(config) => config,
+                    Err(e) => {
+                        errors.push(e.to_string());
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(config) = &config {
+            for warning in &config.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        configs.insert(key, config);
+    }
+    Ok(configs)
+}
+
+fn threshold_for(args: &CheckArgs, config: Option<&Config>) -> Threshold {
+    match args.failure_threshold {
+        Some(ThresholdArg::Error) => Threshold::Severity(Severity::Error),
+        Some(ThresholdArg::Warning) => Threshold::Severity(Severity::Warning),
+        Some(ThresholdArg::Info) => Threshold::Severity(Severity::Info),
+        Some(ThresholdArg::Style) => Threshold::Severity(Severity::Style),
+        Some(ThresholdArg::None) => Threshold::None,
+        None => config
+            .and_then(|c| c.failure_threshold)
+            .unwrap_or(DEFAULT_THRESHOLD),
+    }
+}
+
+/// Config settings for this file, then the command line on top.
+fn settings_for(input: &Input, config: Option<&Config>, args: &CheckArgs) -> Settings {
+    let mut settings = config
+        .map(|c| c.settings_for(input.path()))
+        .unwrap_or_default();
+    if let Some(select) = &args.select {
+        settings.select = Some(select.clone());
+    }
+    settings
+        .extend_select
+        .extend(args.extend_select.iter().cloned());
+    settings.ignore.extend(args.ignore.iter().cloned());
+    settings
+}
+
+fn lint_input(
+    input: &Input,
+    config: Option<&Config>,
+    args: &CheckArgs,
+) -> Result<FileReport, String> {
+    let source = match input {
+        Input::File(path) => super::read_dockerfile(path)?,
+        Input::Stdin { text, .. } => text.clone(),
+    };
+    let settings = settings_for(input, config, args);
+    let rules = settings.resolve();
+    let file = plimsoll_syntax::parse(&source);
+    let output = lint(&source, &file, &rules, &settings.options);
+    let mut warnings = output.warnings;
+    warnings.extend(
+        rules
+            .unknown_selectors
+            .iter()
+            .map(|s| plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message: format!("unknown rule or category `{s}` in --select/--ignore or config"),
+            }),
+    );
+    let line_index = LineIndex::new(&source);
+    Ok(FileReport {
+        path: input.display(),
+        source: Arc::new(source),
+        line_index,
+        diagnostics: output.diagnostics,
+        warnings,
+    })
+}
+
+fn write_statistics(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut counts: HashMap<&'static str, (usize, &'static plimsoll_linter::RuleMeta)> =
+        HashMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        counts.entry(d.rule.name).or_insert((0, d.rule)).0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_values().collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    for (count, rule) in rows {
+        writeln!(
+            out,
+            "{count:>6}  {:<6} {:<24} {}",
+            rule.code, rule.name, rule.summary
+        )?;
+    }
+    Ok(())
+}

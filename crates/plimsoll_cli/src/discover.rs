@@ -1,0 +1,79 @@
+//! Which files are Dockerfiles, and finding them under directories.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || (lower.starts_with("dockerfile.") && !lower.ends_with(".dockerignore"))
+        || (lower.starts_with("containerfile.") && !lower.ends_with(".dockerignore"))
+        || lower.ends_with(".dockerfile")
+}
+
+/// Directories never descended into unless named explicitly.
+fn is_skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || name == "node_modules" || name == "target"
+}
+
+/// Dockerfiles under `root` in a stable (sorted) order. Errors name the path.
+pub fn find_dockerfiles(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            // The root itself is always entered, even if hidden: it was named explicitly.
+            entry.depth() == 0
+                || !entry.file_type().is_dir()
+                || !is_skipped_dir(&entry.file_name().to_string_lossy())
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+            format!(
+                "{path}: {}",
+                e.io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string)
+            )
+        })?;
+        if entry.file_type().is_file() && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
+            found.push(entry.into_path());
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "x.dockerfile",
+            "Containerfile",
+            "Containerfile.prod",
+        ] {
+            assert!(is_dockerfile_name(name), "{name}");
+        }
+        for name in [
+            "Dockerfile.dockerignore",
+            "README.md",
+            "dockerfiles",
+            "Dockerfile-dev",
+        ] {
+            assert!(!is_dockerfile_name(name), "{name}");
+        }
+    }
+}

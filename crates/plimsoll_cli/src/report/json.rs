@@ -1,0 +1,81 @@
+//! A JSON array of findings; the schema is documented in docs/output-formats.md.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use plimsoll_linter::{Applicability, Category, Severity};
+use plimsoll_syntax::Span;
+
+use super::FileReport;
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    start: u32,
+    end: u32,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: Applicability,
+    title: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'static str,
+    code: &'static str,
+    aliases: &'static [&'static str],
+    severity: Severity,
+    category: Category,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    span: Span,
+    message: &'a str,
+    help: Option<&'a str>,
+    fix: Option<JsonFix<'a>>,
+}
+
+pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let mut all = Vec::new();
+    for file in files {
+        for d in &file.diagnostics {
+            let (start, end) = file.range(d.span);
+            all.push(JsonDiagnostic {
+                rule: d.rule.name,
+                code: d.rule.code,
+                aliases: d.rule.aliases,
+                severity: d.severity,
+                category: d.rule.category,
+                file: &file.path,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                span: d.span,
+                message: &d.message,
+                help: d.help.as_deref(),
+                fix: d.fix.as_ref().map(|fix| JsonFix {
+                    applicability: fix.applicability,
+                    title: &fix.title,
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            start: e.span.start,
+                            end: e.span.end,
+                            content: &e.content,
+                        })
+                        .collect(),
+                }),
+            });
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &all)?;
+    writeln!(out)
+}

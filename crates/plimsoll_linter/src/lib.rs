@@ -1,0 +1,22 @@
+//! plimsoll's linter: semantic model, rules, configuration and fixes.
+//!
+//! The library never prints and never exits; the CLI and the language server
+//! are thin layers over [`lint`].
+
+mod checker;
+pub mod diagnostic;
+pub mod knowledge;
+mod lint;
+pub mod pragma;
+pub mod registry;
+pub mod rule;
+mod rules;
+pub mod semantic;
+pub mod settings;
+pub mod shell;
+
+pub use checker::Checker;
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use lint::{lint, LintOutput, LintWarning};
+pub use rule::{Category, Rule, RuleMeta};
+pub use settings::{ResolvedRules, RuleOptions, Settings};

@@ -1,0 +1,62 @@
+//! The lint pipeline for one file: model → rules → suppressions → sorted diagnostics.
+
+use plimsoll_syntax::{Dockerfile, Span};
+
+use crate::checker::Checker;
+use crate::diagnostic::Diagnostic;
+use crate::pragma::Suppressions;
+use crate::semantic::SemanticModel;
+use crate::settings::{ResolvedRules, RuleOptions};
+
+/// Something the user should know that is not a finding (a pragma naming an
+/// unknown rule).
+#[derive(Debug, Clone)]
+pub struct LintWarning {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LintOutput {
+    /// Sorted by position, then rule code.
+    pub diagnostics: Vec<Diagnostic>,
+    pub warnings: Vec<LintWarning>,
+}
+
+/// Run `rules` on a parsed file.
+pub fn lint(
+    source: &str,
+    file: &Dockerfile,
+    rules: &ResolvedRules,
+    options: &RuleOptions,
+) -> LintOutput {
+    let model = SemanticModel::new(source, file);
+    let mut checker = Checker::new(&model, options);
+    for &(rule, _) in &rules.rules {
+        checker.set_rule(rule.meta());
+        rule.check(&mut checker);
+    }
+    let suppressions = Suppressions::from_file(file);
+    let mut diagnostics: Vec<Diagnostic> = checker
+        .into_diagnostics()
+        .into_iter()
+        .filter(|d| !suppressions.is_suppressed(d.rule, d.span))
+        .map(|mut d| {
+            if let Some(severity) = rules.severity_of(d.rule) {
+                d.severity = severity;
+            }
+            d
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
+    });
+    LintOutput {
+        diagnostics,
+        warnings: suppressions
+            .warnings
+            .into_iter()
+            .map(|(span, message)| LintWarning { span, message })
+            .collect(),
+    }
+}

@@ -1,0 +1,176 @@
+//! Inline suppressions: plimsoll's own pragmas and the ones users bring from
+//! hadolint and BuildKit, all resolved through rule aliases.
+//!
+//! - `# plimsoll ignore=rule[,rule]`: the next instruction
+//! - `# plimsoll global ignore=rule[,rule]`: the whole file
+//! - `# hadolint ignore=DL3008,DL3009` / `# hadolint global ignore=...`
+//! - `# check=skip=JSONArgsRecommended` as a parser directive (whole file) or
+//!   directly above an instruction (that instruction, as BuildKit does)
+
+use plimsoll_syntax::{Dockerfile, Span};
+
+use crate::rule::RuleMeta;
+use crate::settings::selector_matches;
+
+/// Which rules are silenced where in one file.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    global: Vec<String>,
+    /// `(instruction span, selectors)`.
+    local: Vec<(Span, Vec<String>)>,
+    /// `# check=skip=all`: every BuildKit check is off.
+    skip_all_buildkit: bool,
+    /// Pragmas that named no rule.
+    pub warnings: Vec<(Span, String)>,
+}
+
+/// Scope and rule list of one pragma comment.
+#[derive(Debug, PartialEq)]
+enum Pragma {
+    Next(Vec<String>),
+    Global(Vec<String>),
+}
+
+fn split_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parse the text of a comment (after `#`).
+fn parse_pragma(text: &str) -> Option<Pragma> {
+    let mut words = text.trim().splitn(2, char::is_whitespace);
+    let tool = words.next()?;
+    let rest = words.next().unwrap_or("").trim();
+    if tool == "plimsoll" || tool == "hadolint" {
+        let (global, rest) = match rest.strip_prefix("global") {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, rest),
+        };
+        let list = rest
+            .strip_prefix("ignore")?
+            .trim_start()
+            .strip_prefix('=')?;
+        // hadolint allows a trailing comment after the list: `ignore=DL3008 # reason`.
+        let list = list.split('#').next().unwrap_or("");
+        let rules = split_list(
+            list.split_whitespace()
+                .collect::<Vec<_>>()
+                .join("")
+                .as_str(),
+        );
+        return Some(if global {
+            Pragma::Global(rules)
+        } else {
+            Pragma::Next(rules)
+        });
+    }
+    check_skip_list(text).map(Pragma::Next)
+}
+
+/// The `skip=` list of a `check=` value (`skip=A,B;error=true`).
+fn check_skip_list(text: &str) -> Option<Vec<String>> {
+    let value = text
+        .trim()
+        .strip_prefix("check")?
+        .trim_start()
+        .strip_prefix('=')?;
+    let value = value.split_whitespace().next().unwrap_or("");
+    value.split(';').find_map(|option| {
+        let (key, list) = option.split_once('=')?;
+        (key.trim() == "skip").then(|| split_list(list))
+    })
+}
+
+fn is_buildkit_alias(alias: &str) -> bool {
+    alias.starts_with(|c: char| c.is_ascii_uppercase())
+        && !(alias.starts_with("DL") || alias.starts_with("SC"))
+}
+
+impl Suppressions {
+    pub fn from_file(file: &Dockerfile) -> Suppressions {
+        let mut out = Suppressions::default();
+        if let Some(check) = file.directive("check") {
+            if let Some(list) = check_skip_list(&format!("check={}", check.value)) {
+                out.add_global(list, check.span);
+            }
+        }
+        for comment in file.comments.iter().filter(|c| !c.in_continuation) {
+            let Some(pragma) = parse_pragma(&comment.text) else {
+                continue;
+            };
+            match pragma {
+                Pragma::Global(rules) => out.add_global(rules, comment.span),
+                Pragma::Next(rules) => {
+                    out.check_known(&rules, comment.span);
+                    // The instruction that follows the comment.
+                    let next = file
+                        .instructions
+                        .partition_point(|i| i.span.start < comment.span.end);
+                    if let Some(instruction) = file.instructions.get(next) {
+                        out.local.push((instruction.span, rules));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn add_global(&mut self, rules: Vec<String>, span: Span) {
+        if rules.iter().any(|r| r.eq_ignore_ascii_case("all")) {
+            self.skip_all_buildkit = true;
+        }
+        self.check_known(&rules, span);
+        self.global.extend(rules);
+    }
+
+    fn check_known(&mut self, rules: &[String], span: Span) {
+        for rule in rules {
+            if !crate::settings::is_known_selector(rule) {
+                self.warnings.push((
+                    span,
+                    format!("unknown rule `{rule}` in suppression comment"),
+                ));
+            }
+        }
+    }
+
+    /// Is a finding of `rule` at `span` silenced?
+    pub fn is_suppressed(&self, rule: &RuleMeta, span: Span) -> bool {
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|s| !s.eq_ignore_ascii_case("all") && selector_matches(s, rule))
+        };
+        (self.skip_all_buildkit && rule.aliases.iter().any(|a| is_buildkit_alias(a)))
+            || named(&self.global)
+            || self
+                .local
+                .iter()
+                .any(|(scope, list)| scope.contains(span.start) && named(list))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pragma_forms() {
+        assert_eq!(
+            parse_pragma(" hadolint ignore=DL3008, DL3009"),
+            Some(Pragma::Next(vec!["DL3008".into(), "DL3009".into()]))
+        );
+        assert_eq!(
+            parse_pragma("plimsoll global ignore=non-root-user"),
+            Some(Pragma::Global(vec!["non-root-user".into()]))
+        );
+        assert_eq!(
+            parse_pragma("check=skip=JSONArgsRecommended;error=true"),
+            Some(Pragma::Next(vec!["JSONArgsRecommended".into()]))
+        );
+        assert_eq!(parse_pragma("just a comment about hadolint"), None);
+        assert_eq!(parse_pragma("plimsoll ignores things"), None);
+    }
+}

@@ -1,0 +1,69 @@
+//! The table of every rule. Adding a rule: write `rules/<name>.rs`, add it to
+//! `rules/mod.rs` and to [`all`].
+
+use crate::rule::Rule;
+use crate::rules;
+
+static RULES: &[&dyn Rule] = &[
+    &rules::ParseError,
+    &rules::CacheBustingCopy,
+    &rules::LayerOrder,
+    &rules::ExecFormEntrypoint,
+    &rules::ExecFormCmd,
+    &rules::NonRootUser,
+    &rules::ChownAfterCopy,
+];
+
+/// Every rule, in code order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// The rule with this name, code or alias (case-insensitive).
+pub fn find(selector: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().is_named(selector))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_and_codes_are_unique() {
+        // Aliases may repeat: one hadolint or BuildKit check can map to several
+        // plimsoll rules (DL3025 covers both exec-form rules), and its pragma
+        // then silences all of them.
+        let mut seen = HashSet::new();
+        for rule in all() {
+            let meta = rule.meta();
+            for key in [meta.name, meta.code] {
+                assert!(
+                    seen.insert(key.to_ascii_lowercase()),
+                    "duplicate rule key {key}"
+                );
+            }
+            for alias in meta.aliases {
+                assert!(
+                    !all()
+                        .iter()
+                        .any(|r| r.meta().name.eq_ignore_ascii_case(alias)
+                            || r.meta().code.eq_ignore_ascii_case(alias)),
+                    "alias {alias} shadows a rule"
+                );
+            }
+            assert!(
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                meta.name
+            );
+            assert!(
+                !meta.docs.trim().is_empty(),
+                "{} has no documentation",
+                meta.name
+            );
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Shared by `exec-form-entrypoint` and `exec-form-cmd`: when is a shell-form
+//! command reported, and how is it rewritten to exec form.
+
+use plimsoll_syntax::typed::CommandForm;
+use plimsoll_syntax::{Arg, Instruction, Keyword};
+
+use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
+use crate::semantic::ShellKind;
+
+/// The shell-form argument of `instruction` if the rule should look at it:
+/// BuildKit stays quiet once a stage (or a stage it builds on) set SHELL,
+/// since the shell is then chosen on purpose.
+pub(super) fn reported_shell_form<'a>(
+    checker: &Checker<'a>,
+    index: usize,
+    instruction: &'a Instruction,
+) -> Option<&'a Arg> {
+    let CommandForm::Shell(arg) = instruction.command_form()? else {
+        return None;
+    };
+    let state = checker.model.states.get(index)?;
+    let stage = checker.model.stages.get(state.stage?)?;
+    if shell_set_before(checker, stage.index, index) {
+        return None;
+    }
+    Some(arg)
+}
+
+/// Was SHELL used in `stage` before `index`, or in a stage it builds on?
+fn shell_set_before(checker: &Checker<'_>, stage: usize, index: usize) -> bool {
+    let mut current = Some(stage);
+    let mut limit = index;
+    while let Some(s) = current {
+        let stage = &checker.model.stages[s];
+        if checker
+            .model
+            .stage_instructions(stage)
+            .any(|(i, ins)| i < limit && ins.keyword == Keyword::Shell)
+        {
+            return true;
+        }
+        current = match stage.base {
+            crate::semantic::Base::Stage(parent) if parent < s => Some(parent),
+            _ => None,
+        };
+        limit = usize::MAX;
+    }
+    false
+}
+
+/// Characters that make the shell do something a plain word split would not.
+fn needs_shell(command: &str) -> bool {
+    command.contains(|c: char| "$`\\\"'|&;<>(){}*?[]~#\n".contains(c))
+        || command
+            .split_whitespace()
+            .next()
+            .is_some_and(|first| first.contains('='))
+}
+
+/// Is the command one simple command (so `exec` can replace the shell with it)?
+fn is_single_command(command: &str) -> bool {
+    !["&&", "||", ";", "|", "&", "$(", "`", "\n", "<", ">"]
+        .iter()
+        .any(|op| command.contains(op))
+}
+
+fn json_array<'w>(words: impl IntoIterator<Item = &'w str>) -> String {
+    let items: Vec<String> = words
+        .into_iter()
+        .map(|w| serde_json::to_string(w).unwrap_or_default())
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The exec-form rewrite: safe when the words split plainly, unsafe (wrapped
+/// in `sh -c "exec ..."`) when the command needs the shell but is a single command.
+pub(super) fn exec_form_fix(checker: &Checker<'_>, index: usize, arg: &Arg) -> Option<Fix> {
+    let state = checker.model.states.get(index)?;
+    if state.shell != ShellKind::Posix {
+        return None;
+    }
+    let command = arg.value.trim();
+    if command.is_empty() {
+        return None;
+    }
+    if !needs_shell(command) {
+        let json = json_array(command.split_whitespace());
+        return Some(Fix::safe(
+            format!("Rewrite as {json}"),
+            vec![Edit::replace(arg.span, json)],
+        ));
+    }
+    if is_single_command(command) && !command.starts_with("exec ") {
+        let json = json_array(["/bin/sh", "-c", &format!("exec {command}")]);
+        return Some(Fix::unsafe_edit(
+            "Run through `sh -c` with `exec`, so the command replaces the shell as PID 1",
+            vec![Edit::replace(arg.span, json)],
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_syntax_detection() {
+        assert!(!needs_shell("gunicorn -b 0.0.0.0:8000 app:app"));
+        assert!(!needs_shell("node server.js --port=80"));
+        assert!(needs_shell("FOO=1 node server.js"));
+        assert!(needs_shell("node $APP"));
+        assert!(needs_shell("a && b"));
+        assert!(is_single_command("node $APP --x"));
+        assert!(!is_single_command("a && b"));
+    }
+
+    #[test]
+    fn json_array_escapes() {
+        assert_eq!(json_array(["a", "b c"]), r#"["a", "b c"]"#);
+    }
+}

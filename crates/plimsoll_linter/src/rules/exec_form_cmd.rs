@@ -1,0 +1,101 @@
+use plimsoll_syntax::typed::CommandForm;
+use plimsoll_syntax::Keyword;
+
+use super::exec_form::{exec_form_fix, reported_shell_form};
+use crate::checker::Checker;
+use crate::rule::{declare_rule, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `CMD` written in shell form (`CMD npm start`) instead of exec
+    /// form (`CMD ["npm", "start"]`).
+    ///
+    /// ## Why is this bad?
+    /// Without an ENTRYPOINT, a shell-form CMD runs as `/bin/sh -c "..."`: the
+    /// shell is PID 1 and SIGTERM from `docker stop` never reaches the app.
+    /// With an exec-form ENTRYPOINT it is worse: the CMD becomes the
+    /// arguments `/bin/sh -c "npm start"` of the entrypoint, which is almost
+    /// never what was meant.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22-alpine
+    /// CMD node server.js
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM node:22-alpine
+    /// CMD ["node", "server.js"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Plain words are rewritten to JSON safely. A single command that needs
+    /// the shell is wrapped as `["/bin/sh", "-c", "exec ..."]` (unsafe).
+    ///
+    /// ## Differences from other tools
+    /// Same concern as hadolint DL3025 and BuildKit JSONArgsRecommended (both
+    /// aliases reach this rule and `exec-form-entrypoint`). Like BuildKit,
+    /// plimsoll stays quiet in a stage that set `SHELL`.
+    ///
+    /// ## References
+    /// - <https://docs.docker.com/reference/dockerfile/#cmd>
+    pub struct ExecFormCmd {
+        name: "exec-form-cmd",
+        code: "PL004",
+        aliases: ["DL3025", "JSONArgsRecommended"],
+        category: Runtime,
+        severity: Warning,
+        fix: Sometimes,
+        summary: "CMD in shell form: the app is not PID 1 (or, after an exec ENTRYPOINT, gets `/bin/sh -c` as arguments)",
+    }
+}
+
+impl Rule for ExecFormCmd {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, checker: &mut Checker<'_>) {
+        for (index, instruction) in checker.file.instructions.iter().enumerate() {
+            if instruction.keyword != Keyword::Cmd {
+                continue;
+            }
+            let Some(arg) = reported_shell_form(checker, index, instruction) else {
+                continue;
+            };
+            let message = match exec_entrypoint_of_stage(checker, index) {
+                Some(entrypoint) => format!(
+                    "shell-form CMD after an exec-form ENTRYPOINT: `{entrypoint}` receives \
+                     `/bin/sh -c \"{}\"` as its arguments",
+                    arg.value
+                ),
+                None => "CMD in shell form runs under `/bin/sh -c`: the shell is PID 1 and the \
+                         program never receives SIGTERM"
+                    .to_string(),
+            };
+            let fix = exec_form_fix(checker, index, arg);
+            let diagnostic = checker.report(arg.span, message);
+            diagnostic.help("use exec form: CMD [\"executable\", \"arg\", ...]");
+            if let Some(fix) = fix {
+                diagnostic.fix(fix);
+            }
+        }
+    }
+}
+
+/// The executable of the stage's last ENTRYPOINT if it is in exec form (the
+/// image config keeps the last one, wherever it is relative to CMD).
+fn exec_entrypoint_of_stage(checker: &Checker<'_>, index: usize) -> Option<String> {
+    let stage = checker.model.states.get(index)?.stage?;
+    let stage = &checker.model.stages[stage];
+    checker
+        .model
+        .stage_instructions(stage)
+        .filter(|(_, ins)| ins.keyword == Keyword::Entrypoint)
+        .last()
+        .and_then(|(_, ins)| match ins.command_form() {
+            Some(CommandForm::Exec(args)) => args.first().map(|a| a.value.clone()),
+            _ => None,
+        })
+}

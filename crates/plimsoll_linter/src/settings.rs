@@ -1,0 +1,121 @@
+//! Which rules run, at what severity, with which options. Built from a
+//! config file, `.hadolint.yaml`, or command-line flags (see `config`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::registry;
+use crate::rule::{Category, Rule, RuleMeta};
+
+/// Typed per-rule options.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RuleOptions {
+    /// Extra base images (glob patterns) known to run as a non-root user.
+    pub non_root_images: Vec<String>,
+    /// Registries images may come from (hadolint `trustedRegistries`, DL3026).
+    pub trusted_registries: Vec<String>,
+}
+
+/// Rule selection as the user wrote it.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Replace the default rule set (names, codes, aliases, categories, `all`).
+    pub select: Option<Vec<String>>,
+    /// Add to the selected rules.
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Severity per selector.
+    pub severity: BTreeMap<String, Severity>,
+    pub options: RuleOptions,
+}
+
+/// The rules that will run, with their effective severity.
+pub struct ResolvedRules {
+    pub rules: Vec<(&'static dyn Rule, Severity)>,
+    /// Selectors that named nothing.
+    pub unknown_selectors: Vec<String>,
+}
+
+impl ResolvedRules {
+    pub fn severity_of(&self, rule: &RuleMeta) -> Option<Severity> {
+        self.rules
+            .iter()
+            .find(|(r, _)| std::ptr::eq(r.meta(), rule))
+            .map(|&(_, severity)| severity)
+    }
+}
+
+/// Does `selector` pick `rule`? Names, codes, aliases, categories, code prefixes, `all`.
+pub fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
+    selector.eq_ignore_ascii_case("all")
+        || rule.is_named(selector)
+        || rule.category.as_str().eq_ignore_ascii_case(selector)
+}
+
+/// Does `selector` name any rule or category?
+pub fn is_known_selector(selector: &str) -> bool {
+    selector.eq_ignore_ascii_case("all")
+        || Category::ALL
+            .iter()
+            .any(|c| c.as_str().eq_ignore_ascii_case(selector))
+        || registry::find(selector).is_some()
+}
+
+impl Settings {
+    pub fn resolve(&self) -> ResolvedRules {
+        let mut unknown = Vec::new();
+        let mut note_unknown = |selectors: &[String]| {
+            for s in selectors {
+                if !is_known_selector(s) && !unknown.contains(s) {
+                    unknown.push(s.clone());
+                }
+            }
+        };
+        if let Some(select) = &self.select {
+            note_unknown(select);
+        }
+        note_unknown(&self.extend_select);
+        note_unknown(&self.ignore);
+        note_unknown(&self.severity.keys().cloned().collect::<Vec<_>>());
+
+        let rules = registry::all()
+            .iter()
+            .copied()
+            .filter(|rule| {
+                let meta = rule.meta();
+                let selected = match &self.select {
+                    Some(select) => select.iter().any(|s| selector_matches(s, meta)),
+                    None => meta.default_enabled,
+                } || self.extend_select.iter().any(|s| selector_matches(s, meta));
+                selected && !self.ignore.iter().any(|s| selector_matches(s, meta))
+            })
+            .map(|rule| {
+                // The most specific selector wins: a rule name over a category over `all`.
+                let severity = self
+                    .severity
+                    .iter()
+                    .filter(|(s, _)| selector_matches(s, rule.meta()))
+                    .max_by_key(|(s, _)| specificity(s, rule.meta()))
+                    .map_or(rule.meta().severity, |(_, &severity)| severity);
+                (rule, severity)
+            })
+            .collect();
+        ResolvedRules {
+            rules,
+            unknown_selectors: unknown,
+        }
+    }
+}
+
+fn specificity(selector: &str, rule: &RuleMeta) -> u8 {
+    if rule.is_named(selector) {
+        2
+    } else if selector.eq_ignore_ascii_case("all") {
+        0
+    } else {
+        1
+    }
+}
