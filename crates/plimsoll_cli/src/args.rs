@@ -46,6 +46,20 @@ pub enum OutputFormat {
     Concise,
     /// A JSON array of findings (see docs/output-formats.md).
     Json,
+    /// One JSON object per line.
+    JsonLines,
+    /// SARIF 2.1.0 (GitHub code scanning and other dashboards).
+    Sarif,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// JUnit XML: a test case per file.
+    Junit,
+    /// `file:line:col: severity: message [rule]`.
+    Gnu,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -84,12 +84,17 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     let color = args.output_file.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if args.statistics {
+    let written = if args.statistics {
         write_statistics(&reports, sink)
     } else {
         write_report(args.format, &reports, sink, color)
+    };
+    match written {
+        // The reader went away (`plimsoll check | head`): nothing left to say.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("writing report: {e}")),
+        Ok(()) => {}
     }
-    .map_err(|e| format!("writing report: {e}"))?;
 
     if !errors.is_empty() {
         return Ok(ExitStatus::Error);

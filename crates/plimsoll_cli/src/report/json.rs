@@ -42,6 +42,20 @@ struct JsonDiagnostic<'a> {
 }
 
 pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &diagnostics(files))?;
+    writeln!(out)
+}
+
+/// One JSON object per line, for streaming consumers.
+pub fn write_lines(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for diagnostic in diagnostics(files) {
+        serde_json::to_writer(&mut *out, &diagnostic)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn diagnostics(files: &[FileReport]) -> Vec<JsonDiagnostic<'_>> {
     let mut all = Vec::new();
     for file in files {
         for d in &file.diagnostics {
@@ -76,6 +90,5 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             });
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &all)?;
-    writeln!(out)
+    all
 }

@@ -1,9 +1,16 @@
 //! Reporters: one module per output format, all reading the same
 //! [`FileReport`]s. A reporter never knows a rule.
 
+mod checkstyle;
 mod concise;
 mod full;
+mod github;
+mod gitlab;
+mod gnu;
 mod json;
+mod junit;
+mod sarif;
+mod xml;
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -44,6 +51,13 @@ pub fn write_report(
         OutputFormat::Full => full::write(files, out, color),
         OutputFormat::Concise => concise::write(files, out),
         OutputFormat::Json => json::write(files, out),
+        OutputFormat::JsonLines => json::write_lines(files, out),
+        OutputFormat::Sarif => sarif::write(files, out),
+        OutputFormat::Checkstyle => checkstyle::write(files, out),
+        OutputFormat::Gitlab => gitlab::write(files, out),
+        OutputFormat::Github => github::write(files, out),
+        OutputFormat::Junit => junit::write(files, out),
+        OutputFormat::Gnu => gnu::write(files, out),
     }
 }
 

@@ -65,7 +65,12 @@ impl Rule for ChownAfterCopy {
             for (index, instruction) in model.stage_instructions(stage) {
                 let workdir = &model.states[index].workdir;
                 if let Some(view) = instruction.as_copy() {
-                    copied.extend(copied_paths(instruction, view, workdir));
+                    // A copy into `/` (a rootfs overlay) is too broad to attribute later changes to.
+                    copied.extend(
+                        copied_paths(instruction, view, workdir)
+                            .into_iter()
+                            .filter(|c| c.path != "/"),
+                    );
                     continue;
                 }
                 let Some(script) = model.run_script(index) else {

@@ -127,7 +127,7 @@ impl ContextCopy<'_> {
 /// Is `path` the same as `dir` or inside it?
 pub(super) fn is_within(path: &str, dir: &str) -> bool {
     let (path, dir) = (normalize_path(path), normalize_path(dir));
-    dir == "/" || path == dir || path.starts_with(&format!("{dir}/"))
+    path == dir || dir == "/" || path.starts_with(&format!("{dir}/"))
 }
 
 #[cfg(test)]

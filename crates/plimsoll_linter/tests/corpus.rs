@@ -1,0 +1,65 @@
+//! Every rule over the whole real-world corpus: nothing panics, every finding
+//! has a span inside its file on character boundaries, and the per-rule counts
+//! are printed (run with `--nocapture` to see them).
+
+#[path = "../../plimsoll_syntax/tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use plimsoll_linter::{lint, Settings};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn all_rules_over_the_corpus() {
+    let Some(shared) = support::shared_dir() else { return };
+    let mut files = Vec::new();
+    walk(&shared.join("corpus/files"), &mut files);
+    files.sort();
+    let settings = Settings {
+        select: Some(vec!["all".into()]),
+        ..Settings::default()
+    };
+    let rules = settings.resolve();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut bad_spans = Vec::new();
+    for path in &files {
+        let bytes = fs::read(path).unwrap();
+        let Ok(source) = plimsoll_syntax::decode(&bytes) else { continue };
+        let file = plimsoll_syntax::parse(source);
+        let output = lint(source, &file, &rules, &settings.options);
+        for d in &output.diagnostics {
+            *counts.entry(d.rule.name).or_default() += 1;
+            let (start, end) = (d.span.start as usize, d.span.end as usize);
+            if start > end || end > source.len() || !source.is_char_boundary(start) || !source.is_char_boundary(end) {
+                bad_spans.push(format!("{}: {} {:?}", path.display(), d.rule.name, d.span));
+            }
+            if let Some(fix) = &d.fix {
+                for edit in &fix.edits {
+                    let (s, e) = (edit.span.start as usize, edit.span.end as usize);
+                    if s > e || e > source.len() || !source.is_char_boundary(s) || !source.is_char_boundary(e) {
+                        bad_spans.push(format!("{}: fix of {} {:?}", path.display(), d.rule.name, edit.span));
+                    }
+                }
+            }
+        }
+    }
+    println!("corpus: {} files linted with every rule", files.len());
+    for (rule, count) in &counts {
+        println!("{count:>7}  {rule}");
+    }
+    assert_eq!(files.len(), 4311);
+    assert!(bad_spans.is_empty(), "{}", bad_spans.join("\n"));
+}
