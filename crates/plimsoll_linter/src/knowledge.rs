@@ -145,6 +145,27 @@ pub const NON_ROOT_IMAGES: &[&str] = &[
     "*nanoserver*",
 ];
 
+/// BuildKit's build checks, by their names (`docker build --check`).
+pub const BUILDKIT_CHECKS: &[&str] = &[
+    "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing",
+    "DuplicateStageName", "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated",
+    "UndefinedArgInFrom", "WorkdirRelativePath", "UndefinedVar", "MultipleInstructionsDisallowed",
+    "LegacyKeyValueFormat", "RedundantTargetPlatform", "SecretsUsedInArgOrEnv",
+    "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed", "CopyIgnoredFile",
+    "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
+    "InvalidBaseImagePlatform",
+];
+
+/// A code another tool uses (hadolint `DLxxxx`, ShellCheck `SCxxxx`, a BuildKit
+/// check): a pragma naming one is meaningful even when no plimsoll rule maps to it.
+pub fn is_foreign_code(name: &str) -> bool {
+    let numbered = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|digits| digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("DL") || numbered("SC") || BUILDKIT_CHECKS.iter().any(|c| c.eq_ignore_ascii_case(name))
+}
+
 /// Minimal glob: `*` matches any run of characters (including `/`).
 pub fn glob_matches(pattern: &str, text: &str) -> bool {
     let (mut p, mut t) = (0, 0);

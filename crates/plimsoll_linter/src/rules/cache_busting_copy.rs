@@ -4,7 +4,6 @@ use crate::rule::{declare_rule, Rule, RuleMeta};
 use crate::shell::ShellCommand;
 
 use super::copy_paths::{context_copy, is_within, ContextCopy};
-use super::program_name;
 
 declare_rule! {
     /// ## What it does
@@ -123,7 +122,7 @@ impl Rule for CacheBustingCopy {
 
 /// Does this command install dependencies from a manifest? Which kind?
 fn dependency_install(command: &ShellCommand) -> Option<&'static DependencyInstall> {
-    let program = program_name(command)?;
+    let program = command.program()?;
     DEPENDENCY_INSTALLS.iter().find(|install| {
         if install.program != program {
             return false;
@@ -158,10 +157,14 @@ fn dependency_install(command: &ShellCommand) -> Option<&'static DependencyInsta
 fn installs_from(command: &ShellCommand, workdir: &str, destination: &str) -> bool {
     is_within(workdir, destination)
         || command.args.iter().any(|arg| {
+            // A path argument, or the value of `--flag=/path`.
             let text = arg.text.as_str();
-            !text.starts_with('-')
-                && text.contains('/')
-                && is_within(&crate::semantic::join_path(workdir, text), destination)
+            let path = match text.strip_prefix("--") {
+                Some(flag) => flag.split_once('=').map_or("", |(_, value)| value),
+                None if text.starts_with('-') => "",
+                None => text,
+            };
+            path.contains('/') && is_within(&crate::semantic::join_path(workdir, path), destination)
         })
 }
 

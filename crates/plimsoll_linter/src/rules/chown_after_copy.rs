@@ -4,7 +4,6 @@ use crate::semantic::join_path;
 use crate::shell::ShellCommand;
 
 use super::copy_paths::is_within;
-use super::program_name;
 
 declare_rule! {
     /// ## What it does
@@ -49,6 +48,8 @@ declare_rule! {
 struct Copied {
     /// Absolute path of what the COPY wrote (a directory or a file).
     path: String,
+    /// The COPY put a directory's contents here: which files are inside is unknown.
+    is_directory: bool,
     line: u32,
     text: String,
 }
@@ -88,8 +89,14 @@ impl Rule for ChownAfterCopy {
                     let hit = paths.iter().find_map(|target| {
                         let target = join_path(workdir, target);
                         copied.iter().rev().find(|c| {
-                            is_within(&target, &c.path)
-                                || (recursive && target != "/" && is_within(&c.path, &target))
+                            if recursive {
+                                target != "/"
+                                    && (is_within(&target, &c.path) || is_within(&c.path, &target))
+                            } else {
+                                // One path: only a file the COPY certainly wrote. A file inside a
+                                // copied directory may have come from elsewhere (a download).
+                                !c.is_directory && target == c.path
+                            }
                         })
                     });
                     let Some(copy) = hit else { continue };
@@ -116,7 +123,7 @@ impl Rule for ChownAfterCopy {
 
 /// For `chown`/`chmod`: the tool, the owner or mode argument, and the paths.
 fn ownership_change(command: &ShellCommand) -> Option<(&'static str, String, Vec<String>)> {
-    let tool = match program_name(command)? {
+    let tool = match command.program()? {
         "chown" => "chown",
         "chmod" => "chmod",
         _ => return None,
@@ -189,6 +196,7 @@ fn copied_paths(
             };
             Copied {
                 path,
+                is_directory: !is_file,
                 line: instruction.start_line,
                 text: text.clone(),
             }

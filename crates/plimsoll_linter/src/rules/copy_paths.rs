@@ -51,14 +51,31 @@ fn basename(path: &str) -> &str {
         .unwrap_or(path)
 }
 
-/// Is this source the whole context or (by its name) a directory?
-fn is_volatile_source(source: &str) -> bool {
+/// Directory names that hold sources in most projects.
+const SOURCE_DIRECTORIES: &[&str] = &[
+    "src", "app", "apps", "lib", "libs", "pkg", "cmd", "internal", "api", "web", "frontend",
+    "backend", "server", "client", "public", "static", "assets", "templates", "source", "sources",
+    "packages", "services", "modules", "components", "tests", "test", "spec", "code", "project",
+];
+
+/// Is this source the whole context or (by its name) a directory of sources?
+/// Without the build context at hand, an extension-less name is a directory only
+/// when written as one (`name/`), copied to a same-named directory, or a common
+/// source directory name; otherwise it may be a file such as `sshd_config`.
+fn is_volatile_source(source: &str, destination: &str) -> bool {
+    if source.contains('$') {
+        // Unknown until build time.
+        return false;
+    }
     let trimmed = source.trim_start_matches("./");
     if matches!(trimmed, "" | "." | "*" | "/" | "./") || source.ends_with('/') {
         return true;
     }
     let name = basename(trimmed);
-    !name.contains('.') && !name.contains('*') && !EXTENSIONLESS_FILES.contains(&name)
+    if name.contains('.') || name.contains('*') || EXTENSIONLESS_FILES.contains(&name) {
+        return false;
+    }
+    SOURCE_DIRECTORIES.contains(&name) || basename(destination) == name
 }
 
 /// The COPY/ADD at `index` if it takes files from the build context.
@@ -87,10 +104,10 @@ pub(super) fn context_copy<'a>(
         instruction,
         sources,
         destination: join_path(workdir, &destination.value),
-        is_volatile: local.iter().any(|s| is_volatile_source(&s.value)),
+        is_volatile: local.iter().any(|s| is_volatile_source(&s.value, &destination.value)),
         file_names: local
             .iter()
-            .filter(|s| !is_volatile_source(&s.value))
+            .filter(|s| !is_volatile_source(&s.value, &destination.value))
             .map(|s| basename(&s.value))
             .collect(),
     })

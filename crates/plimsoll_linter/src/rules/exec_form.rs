@@ -49,6 +49,15 @@ fn shell_set_before(checker: &Checker<'_>, stage: usize, index: usize) -> bool {
     false
 }
 
+/// How the stage's shell runs a shell-form command, for messages.
+pub(super) fn shell_invocation(checker: &Checker<'_>, index: usize) -> &'static str {
+    match checker.model.states.get(index).map(|s| s.shell) {
+        Some(ShellKind::Cmd) => "cmd /S /C",
+        Some(ShellKind::PowerShell) => "powershell -Command",
+        _ => "/bin/sh -c",
+    }
+}
+
 /// Characters that make the shell do something a plain word split would not.
 fn needs_shell(command: &str) -> bool {
     command.contains(|c: char| "$`\\\"'|&;<>(){}*?[]~#\n".contains(c))

@@ -1,7 +1,7 @@
 use plimsoll_syntax::typed::CommandForm;
 use plimsoll_syntax::Keyword;
 
-use super::exec_form::{exec_form_fix, reported_shell_form};
+use super::exec_form::{exec_form_fix, reported_shell_form, shell_invocation};
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule, RuleMeta};
 
@@ -64,15 +64,17 @@ impl Rule for ExecFormCmd {
             let Some(arg) = reported_shell_form(checker, index, instruction) else {
                 continue;
             };
+            let shell = shell_invocation(checker, index);
             let message = match exec_entrypoint_of_stage(checker, index) {
                 Some(entrypoint) => format!(
                     "shell-form CMD after an exec-form ENTRYPOINT: `{entrypoint}` receives \
-                     `/bin/sh -c \"{}\"` as its arguments",
+                     `{shell} \"{}\"` as its arguments",
                     arg.value
                 ),
-                None => "CMD in shell form runs under `/bin/sh -c`: the shell is PID 1 and the \
-                         program never receives SIGTERM"
-                    .to_string(),
+                None => format!(
+                    "CMD in shell form runs under `{shell}`: the shell is PID 1 and the \
+                     program never receives SIGTERM"
+                ),
             };
             let fix = exec_form_fix(checker, index, arg);
             let diagnostic = checker.report(arg.span, message);

@@ -1,6 +1,6 @@
 use plimsoll_syntax::Keyword;
 
-use super::exec_form::{exec_form_fix, reported_shell_form};
+use super::exec_form::{exec_form_fix, reported_shell_form, shell_invocation};
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule, RuleMeta};
 
@@ -69,10 +69,13 @@ impl Rule for ExecFormEntrypoint {
                 continue;
             };
             let fix = exec_form_fix(checker, index, arg);
+            let shell = shell_invocation(checker, index);
             let diagnostic = checker.report(
                 arg.span,
-                "ENTRYPOINT in shell form runs under `/bin/sh -c`: the shell is PID 1, \
-                 so the program never receives SIGTERM, and CMD and `docker run` arguments are ignored",
+                format!(
+                    "ENTRYPOINT in shell form runs under `{shell}`: the shell is PID 1, so the program \
+                     never receives SIGTERM, and CMD and `docker run` arguments are ignored"
+                ),
             );
             diagnostic.help("use exec form: ENTRYPOINT [\"executable\", \"arg\", ...]");
             if let Some(fix) = fix {

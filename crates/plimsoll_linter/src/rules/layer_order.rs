@@ -5,7 +5,6 @@ use crate::semantic::join_path;
 use crate::shell::{ShellCommand, ShellScript};
 
 use super::copy_paths::{context_copy, is_within, ContextCopy};
-use super::program_name;
 
 declare_rule! {
     /// ## What it does
@@ -102,7 +101,7 @@ impl Rule for LayerOrder {
 }
 
 fn is_expensive(command: &ShellCommand) -> bool {
-    let Some(program) = program_name(command) else {
+    let Some(program) = command.program() else {
         return false;
     };
     if DOWNLOAD_COMMANDS.contains(&program) {
@@ -166,5 +165,5 @@ fn mentions_working_directory_use(script: &ShellScript) -> bool {
     script
         .commands
         .iter()
-        .any(|c| program_name(c).is_some_and(|p| BUILD_TOOLS.contains(&p)))
+        .any(|c| c.program().is_some_and(|p| BUILD_TOOLS.contains(&p)))
 }

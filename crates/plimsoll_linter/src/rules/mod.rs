@@ -17,11 +17,3 @@ pub use exec_form_entrypoint::ExecFormEntrypoint;
 pub use layer_order::LayerOrder;
 pub use non_root_user::NonRootUser;
 pub use parse_error::ParseError;
-
-use crate::shell::ShellCommand;
-
-/// The program a command runs, without its directory (`/usr/bin/apt-get` → `apt-get`).
-fn program_name(command: &ShellCommand) -> Option<&str> {
-    let name = command.name.as_ref()?;
-    Some(name.text.rsplit('/').next().unwrap_or(&name.text))
-}

@@ -69,12 +69,21 @@ impl Rule for NonRootUser {
         };
         match model.final_user(stage) {
             Some(user) if user.is_root() => {
-                checker
-                    .report(
-                        user.span,
-                        format!("the final stage switches to `USER {}`: the container runs as root", user.user),
-                    )
-                    .help("switch to an unprivileged user after the steps that need root, e.g. `USER app` or `USER 10001`");
+                let help = "switch to an unprivileged user after the steps that need root, e.g. `USER app` or `USER 10001`";
+                if stage.body.contains(&user.instruction) {
+                    checker
+                        .report(user.span, format!("the final stage switches to `USER {}`: the container runs as root", user.user))
+                        .help(help);
+                } else {
+                    // Inherited through `FROM <stage>`: point at this stage, name the cause.
+                    let line = model.instruction(user.instruction).start_line;
+                    checker
+                        .report(
+                            model.instruction(stage.from_index).span,
+                            format!("the final stage inherits `USER {}` (line {line}): the container runs as root", user.user),
+                        )
+                        .help(help);
+                }
             }
             Some(_) => {}
             None => {
