@@ -4,6 +4,7 @@
 //! are thin layers over [`lint`].
 
 mod checker;
+pub mod config;
 pub mod diagnostic;
 pub mod knowledge;
 mod lint;

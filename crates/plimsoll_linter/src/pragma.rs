@@ -128,7 +128,8 @@ impl Suppressions {
 
     fn check_known(&mut self, rules: &[String], span: Span) {
         for rule in rules {
-            if !crate::settings::is_known_selector(rule) && !crate::knowledge::is_foreign_code(rule) {
+            if !crate::settings::is_known_selector(rule) && !crate::knowledge::is_foreign_code(rule)
+            {
                 self.warnings.push((
                     span,
                     format!("unknown rule `{rule}` in suppression comment"),

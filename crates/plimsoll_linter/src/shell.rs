@@ -59,7 +59,21 @@ pub struct ShellScript {
 }
 
 /// Commands that run their arguments as another command.
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "nohup", "time", "xargs", "nice", "ionice", "gosu", "su-exec", "tini", "dumb-init", "command"];
+const WRAPPERS: &[&str] = &[
+    "sudo",
+    "env",
+    "exec",
+    "nohup",
+    "time",
+    "xargs",
+    "nice",
+    "ionice",
+    "gosu",
+    "su-exec",
+    "tini",
+    "dumb-init",
+    "command",
+];
 
 /// Shells whose stdin or `-c` argument is a script.
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
@@ -93,7 +107,9 @@ impl ShellCommand {
             if let Some(name) = t.strip_prefix("--") {
                 long.is_some_and(|l| name == l || name.starts_with(&format!("{l}=")))
             } else if let Some(cluster) = t.strip_prefix('-') {
-                short.is_some_and(|s| cluster.chars().all(|c| c.is_ascii_alphanumeric()) && cluster.contains(s))
+                short.is_some_and(|s| {
+                    cluster.chars().all(|c| c.is_ascii_alphanumeric()) && cluster.contains(s)
+                })
             } else {
                 false
             }
@@ -125,7 +141,10 @@ impl ShellScript {
             if slot.is_none() {
                 let mut parser = Parser::new();
                 // The grammar is compiled in; failing to load it is a build defect.
-                if parser.set_language(&tree_sitter_bash::LANGUAGE.into()).is_err() {
+                if parser
+                    .set_language(&tree_sitter_bash::LANGUAGE.into())
+                    .is_err()
+                {
                     return None;
                 }
                 *slot = Some(parser);
@@ -150,7 +169,9 @@ impl ShellScript {
                 } else {
                     self.commands.push(command);
                 }
-            } else if node.kind() == "variable_assignment" && node.parent().is_some_and(|p| p.kind() != "command") {
+            } else if node.kind() == "variable_assignment"
+                && node.parent().is_some_and(|p| p.kind() != "command")
+            {
                 // A bare `A=b` line.
                 let word = word_from_node(node, text, map);
                 self.commands.push(ShellCommand {
@@ -183,8 +204,11 @@ impl ShellScript {
             Some(CommandForm::Shell(arg)) => {
                 let offset = instruction.original_offset_of(arg);
                 let command_line = arg.value.as_str();
-                let line_map = |s: usize, e: usize| instruction.original_span(offset + s, offset + e);
-                let (Some(first), Some(last)) = (instruction.heredocs.first(), instruction.heredocs.last()) else {
+                let line_map =
+                    |s: usize, e: usize| instruction.original_span(offset + s, offset + e);
+                let (Some(first), Some(last)) =
+                    (instruction.heredocs.first(), instruction.heredocs.last())
+                else {
                     return ShellScript::parse_text(command_line, &line_map);
                 };
                 // BuildKit runs a bare `RUN <<EOF` body as the script itself.
@@ -200,7 +224,8 @@ impl ShellScript {
                 // command line followed by the bodies and terminators, as in the file.
                 let bodies_start = first.body_span.start as usize;
                 let bodies_end = last.terminator_span.end as usize;
-                let mut text = String::with_capacity(command_line.len() + (bodies_end - bodies_start) + 2);
+                let mut text =
+                    String::with_capacity(command_line.len() + (bodies_end - bodies_start) + 2);
                 text.push_str(command_line);
                 text.push('\n');
                 let mut bodies = String::new();
@@ -216,7 +241,12 @@ impl ShellScript {
                         line_map(s, e)
                     } else {
                         let to_source = |o: usize| bodies_start + o.saturating_sub(split + 1);
-                        Span::new(to_source(s.max(split + 1)), to_source(e).min(bodies_end).max(to_source(s.max(split + 1))))
+                        Span::new(
+                            to_source(s.max(split + 1)),
+                            to_source(e)
+                                .min(bodies_end)
+                                .max(to_source(s.max(split + 1))),
+                        )
                     }
                 };
                 let mut script = ShellScript::parse_text(&text, &map);
@@ -266,18 +296,25 @@ impl ShellScript {
 
     /// Commands whose program basename is `name`.
     pub fn commands_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ShellCommand> {
-        self.commands.iter().filter(move |c| c.program() == Some(name))
+        self.commands
+            .iter()
+            .filter(move |c| c.program() == Some(name))
     }
 }
 
 /// `<<EOF`, `<<-'EOF' <<X`: nothing but heredoc operators.
 fn is_bare_heredoc_line(line: &str) -> bool {
     line.split_whitespace().all(|word| {
-        word.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<")
+        word.trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with("<<")
     })
 }
 
-fn command_from_node(node: Node<'_>, text: &str, map: &dyn Fn(usize, usize) -> Span) -> ShellCommand {
+fn command_from_node(
+    node: Node<'_>,
+    text: &str,
+    map: &dyn Fn(usize, usize) -> Span,
+) -> ShellCommand {
     let mut name = None;
     let mut args = Vec::new();
     let mut assignments = Vec::new();
@@ -286,7 +323,9 @@ fn command_from_node(node: Node<'_>, text: &str, map: &dyn Fn(usize, usize) -> S
         match node.field_name_for_child(index as u32) {
             Some("name") => name = Some(word_from_node(child, text, map)),
             Some("argument") => args.push(word_from_node(child, text, map)),
-            _ if child.kind() == "variable_assignment" => assignments.push(word_from_node(child, text, map)),
+            _ if child.kind() == "variable_assignment" => {
+                assignments.push(word_from_node(child, text, map))
+            }
             _ => {}
         }
     }
@@ -308,7 +347,16 @@ fn unwrap_wrapper(command: &ShellCommand) -> Option<ShellCommand> {
         return None;
     }
     // Options that take a value: `sudo -u user`, `env -u NAME`, `nice -n 10`.
-    let takes_value = |flag: &str| matches!((wrapper, flag), ("sudo", "-u" | "-g" | "-C" | "-D" | "-h") | ("env", "-u" | "-C" | "-S") | ("nice", "-n") | ("ionice", "-c" | "-n") | ("xargs", "-I" | "-n" | "-P" | "-d" | "-E" | "-L" | "-s"));
+    let takes_value = |flag: &str| {
+        matches!(
+            (wrapper, flag),
+            ("sudo", "-u" | "-g" | "-C" | "-D" | "-h")
+                | ("env", "-u" | "-C" | "-S")
+                | ("nice", "-n")
+                | ("ionice", "-c" | "-n")
+                | ("xargs", "-I" | "-n" | "-P" | "-d" | "-E" | "-L" | "-s")
+        )
+    };
     let mut index = 0;
     while let Some(arg) = command.args.get(index) {
         let t = arg.text.as_str();
@@ -342,8 +390,16 @@ fn unwrap_wrapper(command: &ShellCommand) -> Option<ShellCommand> {
 }
 
 const NESTING_KINDS: &[&str] = &[
-    "command_substitution", "subshell", "compound_statement", "if_statement", "for_statement",
-    "c_style_for_statement", "while_statement", "case_statement", "function_definition", "process_substitution",
+    "command_substitution",
+    "subshell",
+    "compound_statement",
+    "if_statement",
+    "for_statement",
+    "c_style_for_statement",
+    "while_statement",
+    "case_statement",
+    "function_definition",
+    "process_substitution",
 ];
 
 fn is_nested(node: Node<'_>) -> bool {
@@ -361,7 +417,9 @@ fn is_nested(node: Node<'_>) -> bool {
 fn connector_before(text: &str, start: usize) -> Connector {
     let before = text.get(..start).unwrap_or("");
     let trimmed = before.trim_end_matches([' ', '\t']);
-    let trimmed = trimmed.strip_suffix("\\\n").map_or(trimmed, |t| t.trim_end_matches([' ', '\t', '\n', '\\']));
+    let trimmed = trimmed
+        .strip_suffix("\\\n")
+        .map_or(trimmed, |t| t.trim_end_matches([' ', '\t', '\n', '\\']));
     if trimmed.is_empty() {
         Connector::Start
     } else if trimmed.ends_with("&&") {
@@ -377,13 +435,21 @@ fn connector_before(text: &str, start: usize) -> Connector {
 
 /// Kinds whose presence makes a word's value unknown before run time.
 const DYNAMIC_KINDS: &[&str] = &[
-    "simple_expansion", "expansion", "command_substitution", "arithmetic_expansion", "process_substitution",
+    "simple_expansion",
+    "expansion",
+    "command_substitution",
+    "arithmetic_expansion",
+    "process_substitution",
 ];
 
 fn word_from_node(node: Node<'_>, text: &str, map: &dyn Fn(usize, usize) -> Span) -> ShellWord {
     let raw = text.get(node.byte_range()).unwrap_or("").to_string();
     let is_static = !has_descendant(node, DYNAMIC_KINDS);
-    let value = if is_static { static_value(node, text) } else { raw.clone() };
+    let value = if is_static {
+        static_value(node, text)
+    } else {
+        raw.clone()
+    };
     ShellWord {
         text: value,
         raw,
@@ -419,11 +485,21 @@ fn has_descendant(node: Node<'_>, kinds: &[&str]) -> bool {
 fn static_value(node: Node<'_>, text: &str) -> String {
     let raw = text.get(node.byte_range()).unwrap_or("");
     match node.kind() {
-        "raw_string" => raw.trim_start_matches('\'').trim_end_matches('\'').to_string(),
-        "string" => unescape(raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw), true),
+        "raw_string" => raw
+            .trim_start_matches('\'')
+            .trim_end_matches('\'')
+            .to_string(),
+        "string" => unescape(
+            raw.strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .unwrap_or(raw),
+            true,
+        ),
         "concatenation" => {
             let mut cursor = node.walk();
-            node.children(&mut cursor).map(|child| static_value(child, text)).collect()
+            node.children(&mut cursor)
+                .map(|child| static_value(child, text))
+                .collect()
         }
         _ => unescape(raw, false),
     }

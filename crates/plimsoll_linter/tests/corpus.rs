@@ -24,7 +24,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn all_rules_over_the_corpus() {
-    let Some(shared) = support::shared_dir() else { return };
+    let Some(shared) = support::shared_dir() else {
+        return;
+    };
     let mut files = Vec::new();
     walk(&shared.join("corpus/files"), &mut files);
     files.sort();
@@ -37,20 +39,35 @@ fn all_rules_over_the_corpus() {
     let mut bad_spans = Vec::new();
     for path in &files {
         let bytes = fs::read(path).unwrap();
-        let Ok(source) = plimsoll_syntax::decode(&bytes) else { continue };
+        let Ok(source) = plimsoll_syntax::decode(&bytes) else {
+            continue;
+        };
         let file = plimsoll_syntax::parse(source);
         let output = lint(source, &file, &rules, &settings.options);
         for d in &output.diagnostics {
             *counts.entry(d.rule.name).or_default() += 1;
             let (start, end) = (d.span.start as usize, d.span.end as usize);
-            if start > end || end > source.len() || !source.is_char_boundary(start) || !source.is_char_boundary(end) {
+            if start > end
+                || end > source.len()
+                || !source.is_char_boundary(start)
+                || !source.is_char_boundary(end)
+            {
                 bad_spans.push(format!("{}: {} {:?}", path.display(), d.rule.name, d.span));
             }
             if let Some(fix) = &d.fix {
                 for edit in &fix.edits {
                     let (s, e) = (edit.span.start as usize, edit.span.end as usize);
-                    if s > e || e > source.len() || !source.is_char_boundary(s) || !source.is_char_boundary(e) {
-                        bad_spans.push(format!("{}: fix of {} {:?}", path.display(), d.rule.name, edit.span));
+                    if s > e
+                        || e > source.len()
+                        || !source.is_char_boundary(s)
+                        || !source.is_char_boundary(e)
+                    {
+                        bad_spans.push(format!(
+                            "{}: fix of {} {:?}",
+                            path.display(),
+                            d.rule.name,
+                            edit.span
+                        ));
                     }
                 }
             }

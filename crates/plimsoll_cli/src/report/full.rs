@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use plimsoll_linter::{Diagnostic, Severity};
+use plimsoll_linter::{Applicability, Diagnostic, Severity};
 
 use super::FileReport;
 
@@ -50,7 +50,10 @@ impl miette::Diagnostic for Rendered<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let help = self.diagnostic.help.as_deref().unwrap_or("");
         let fix = match &self.diagnostic.fix {
-            Some(fix) => format!("\nfix available: {}", fix.title),
+            Some(fix) => match fix.applicability {
+                Applicability::Safe => format!("\nfix available: {}", fix.title),
+                Applicability::Unsafe => format!("\nunsafe fix available: {}", fix.title),
+            },
             None => String::new(),
         };
         let docs = format!("\nsee: plimsoll rule {}", self.diagnostic.rule.name);
@@ -65,8 +68,9 @@ impl miette::Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.diagnostic.span;
+        // The message above already says what is wrong; the label only marks where.
         let label = LabeledSpan::new_with_span(
-            Some(self.diagnostic.severity.as_str().to_string()),
+            None,
             SourceSpan::new((span.start as usize).into(), span.len()),
         );
         Some(Box::new(std::iter::once(label)))

@@ -107,7 +107,7 @@ impl Rule for CacheBustingCopy {
                             .map_or(first.span, |last| first.span.cover(last.span))
                     });
                     let message = format!(
-                        "`{}` copies the sources before `{}` (line {line}): any source change re-runs the dependency install",
+                        "`{}` copies the sources before `{}` (RUN on line {line}): any source change re-runs the dependency install",
                         copy.describe(),
                         checker.text(command.span).trim(),
                     );

@@ -132,12 +132,7 @@ fn ownership_change(command: &ShellCommand) -> Option<(&'static str, String, Vec
         .args
         .iter()
         .map(|a| a.text.as_str())
-        // chmod modes like `-x` look like flags; only `--reference` makes the mode implicit.
-        .filter(|t| {
-            !t.starts_with("--")
-                && !(t.starts_with('-') && t.len() > 1 && tool == "chown")
-                && !(tool == "chmod" && is_chmod_flag(t))
-        });
+        .filter(|t| !is_option(tool, t));
     let option = positional.next()?.to_string();
     let paths: Vec<String> = positional
         .filter(|p| !p.contains('$'))
@@ -145,6 +140,18 @@ fn ownership_change(command: &ShellCommand) -> Option<(&'static str, String, Vec
         .filter(|p| !p.is_empty())
         .collect();
     (!paths.is_empty()).then_some((tool, option, paths))
+}
+
+/// An option of chown/chmod rather than the owner, mode or a path. A chmod mode
+/// like `-x` looks like an option, so only chmod's real option letters count.
+fn is_option(tool: &str, word: &str) -> bool {
+    if word.starts_with("--") {
+        return true;
+    }
+    match tool {
+        "chmod" => is_chmod_flag(word),
+        _ => word.starts_with('-') && word.len() > 1,
+    }
 }
 
 /// chmod's own options (as opposed to a mode like `-x` or `+x`).

@@ -53,9 +53,35 @@ fn basename(path: &str) -> &str {
 
 /// Directory names that hold sources in most projects.
 const SOURCE_DIRECTORIES: &[&str] = &[
-    "src", "app", "apps", "lib", "libs", "pkg", "cmd", "internal", "api", "web", "frontend",
-    "backend", "server", "client", "public", "static", "assets", "templates", "source", "sources",
-    "packages", "services", "modules", "components", "tests", "test", "spec", "code", "project",
+    "src",
+    "app",
+    "apps",
+    "lib",
+    "libs",
+    "pkg",
+    "cmd",
+    "internal",
+    "api",
+    "web",
+    "frontend",
+    "backend",
+    "server",
+    "client",
+    "public",
+    "static",
+    "assets",
+    "templates",
+    "source",
+    "sources",
+    "packages",
+    "services",
+    "modules",
+    "components",
+    "tests",
+    "test",
+    "spec",
+    "code",
+    "project",
 ];
 
 /// Is this source the whole context or (by its name) a directory of sources?
@@ -104,7 +130,9 @@ pub(super) fn context_copy<'a>(
         instruction,
         sources,
         destination: join_path(workdir, &destination.value),
-        is_volatile: local.iter().any(|s| is_volatile_source(&s.value, &destination.value)),
+        is_volatile: local
+            .iter()
+            .any(|s| is_volatile_source(&s.value, &destination.value)),
         file_names: local
             .iter()
             .filter(|s| !is_volatile_source(&s.value, &destination.value))
@@ -154,16 +182,18 @@ mod tests {
     #[test]
     fn volatile_sources() {
         for s in [".", "./", "*", "src", "app/", "./lib"] {
-            assert!(is_volatile_source(s), "{s}");
+            assert!(is_volatile_source(s, "/srv/"), "{s}");
         }
+        assert!(is_volatile_source("ansible", "/home/x/ansible"));
         for s in [
             "package.json",
             "Gemfile",
             "requirements.txt",
             "*.csproj",
-            "go.sum",
+            "sshd_config",
+            "${URL}",
         ] {
-            assert!(!is_volatile_source(s), "{s}");
+            assert!(!is_volatile_source(s, "/etc/ssh/"), "{s}");
         }
     }
 

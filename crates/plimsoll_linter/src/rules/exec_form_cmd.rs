@@ -65,7 +65,8 @@ impl Rule for ExecFormCmd {
                 continue;
             };
             let shell = shell_invocation(checker, index);
-            let message = match exec_entrypoint_of_stage(checker, index) {
+            let entrypoint = exec_entrypoint_of_stage(checker, index);
+            let message = match &entrypoint {
                 Some(entrypoint) => format!(
                     "shell-form CMD after an exec-form ENTRYPOINT: `{entrypoint}` receives \
                      `{shell} \"{}\"` as its arguments",
@@ -76,7 +77,14 @@ impl Rule for ExecFormCmd {
                      program never receives SIGTERM"
                 ),
             };
-            let fix = exec_form_fix(checker, index, arg);
+            let mut fix = exec_form_fix(checker, index, arg);
+            if entrypoint.is_some() {
+                // The rewrite changes which arguments the entrypoint receives: the intended
+                // behaviour, but a behaviour change all the same.
+                if let Some(fix) = fix.as_mut() {
+                    fix.applicability = crate::diagnostic::Applicability::Unsafe;
+                }
+            }
             let diagnostic = checker.report(arg.span, message);
             diagnostic.help("use exec form: CMD [\"executable\", \"arg\", ...]");
             if let Some(fix) = fix {

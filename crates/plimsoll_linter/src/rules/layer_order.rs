@@ -128,7 +128,8 @@ fn uses_copy(
     script.commands.iter().any(|command| {
         command.name.iter().chain(&command.args).any(|word| {
             let text = checker.text(word.span);
-            let looks_like_path = word.text.contains('/') || word.text.starts_with('.');
+            let looks_like_path = (word.text.contains('/') || word.text.starts_with('.'))
+                && !word.text.contains("://");
             let path = join_path(workdir, &word.text);
             looks_like_path
                 && (is_within(&path, &copy.destination)

@@ -72,7 +72,13 @@ impl Rule for NonRootUser {
                 let help = "switch to an unprivileged user after the steps that need root, e.g. `USER app` or `USER 10001`";
                 if stage.body.contains(&user.instruction) {
                     checker
-                        .report(user.span, format!("the final stage switches to `USER {}`: the container runs as root", user.user))
+                        .report(
+                            user.span,
+                            format!(
+                                "the final stage switches to `USER {}`: the container runs as root",
+                                user.user
+                            ),
+                        )
                         .help(help);
                 } else {
                     // Inherited through `FROM <stage>`: point at this stage, name the cause.
@@ -96,9 +102,12 @@ impl Rule for NonRootUser {
                         from.span,
                         "the final stage never sets USER, so the container runs as root",
                     )
-                    .help(
-                        "create an unprivileged user and add `USER <name>` before CMD/ENTRYPOINT",
-                    );
+                    .help(if stage.base == Base::Scratch {
+                        // scratch has no /etc/passwd and no useradd: a numeric UID still works.
+                        "add `USER 65532:65532` (a numeric user needs no /etc/passwd) before CMD/ENTRYPOINT"
+                    } else {
+                        "create an unprivileged user and add `USER <name>` before CMD/ENTRYPOINT"
+                    });
             }
         }
     }
