@@ -1,0 +1,149 @@
+//! `cargo run --release -p plimsoll_bench -- [CORPUS_DIR]`: parse and lint
+//! throughput over a corpus, side by side with the `parse-dockerfile` crate,
+//! and scaling with instruction count. Prints a table; nothing is asserted.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use plimsoll_linter::{lint, Settings};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Best and median of `runs` timings of `f`.
+fn measure<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
+    let mut times = Vec::with_capacity(runs);
+    let mut result = f();
+    for _ in 0..runs {
+        let start = Instant::now();
+        result = f();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (times[0], times[runs / 2], result)
+}
+
+fn mb_per_s(bytes: usize, time: Duration) -> f64 {
+    bytes as f64 / 1e6 / time.as_secs_f64()
+}
+
+fn main() {
+    let corpus = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus/files"
+            ))
+        });
+    let mut paths = Vec::new();
+    if let Err(e) = collect(&corpus, &mut paths) {
+        eprintln!("error: {}: {e}", corpus.display());
+        std::process::exit(2);
+    }
+    paths.sort();
+    let sources: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|b| String::from_utf8(b).ok())
+        .collect();
+    let bytes: usize = sources.iter().map(String::len).sum();
+    // The first call of each measurement is a warm-up and is not timed.
+    println!(
+        "corpus: {} files, {:.2} MB ({})",
+        sources.len(),
+        bytes as f64 / 1e6,
+        corpus.display()
+    );
+    println!();
+    println!(
+        "{:<34} {:>10} {:>10} {:>10} {:>10} {:>9}",
+        "task (single thread)", "best ms", "median ms", "MB/s", "files/s", "rejected"
+    );
+
+    let runs = 10;
+    let row = |name: &str, (best, median, rejected): (Duration, Duration, Option<usize>)| {
+        println!(
+            "{name:<34} {:>10.1} {:>10.1} {:>10.1} {:>10.0} {:>9}",
+            best.as_secs_f64() * 1e3,
+            median.as_secs_f64() * 1e3,
+            mb_per_s(bytes, best),
+            sources.len() as f64 / best.as_secs_f64(),
+            rejected.map_or("-".to_string(), |r| r.to_string())
+        )
+    };
+    row(
+        "plimsoll_syntax::parse",
+        measure(runs, || {
+            Some(
+                sources
+                    .iter()
+                    .filter(|s| !plimsoll_syntax::parse(s).errors.is_empty())
+                    .count(),
+            )
+        }),
+    );
+    row(
+        "parse-dockerfile 0.1 (taiki-e)",
+        measure(runs, || {
+            Some(
+                sources
+                    .iter()
+                    .filter(|s| parse_dockerfile::parse(s).is_err())
+                    .count(),
+            )
+        }),
+    );
+    let settings = Settings {
+        select: Some(vec!["all".into()]),
+        ..Settings::default()
+    };
+    let rules = settings.resolve();
+    row(
+        "plimsoll parse + lint (all rules)",
+        measure(runs, || {
+            for s in &sources {
+                let file = plimsoll_syntax::parse(s);
+                std::hint::black_box(lint(s, &file, &rules, &settings.options));
+            }
+            None
+        }),
+    );
+
+    println!();
+    println!(
+        "{:<34} {:>10} {:>14} {:>14}",
+        "scaling (RUN + ENV pairs)", "bytes", "parse+lint ms", "µs/instruction"
+    );
+    for n in [1_000, 10_000, 100_000] {
+        let mut text = String::from("FROM alpine:3.20\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "ENV VAR_{i}=value_{i}\nRUN apk add --no-cache pkg{i} && echo $VAR_{i}\n"
+            ));
+        }
+        let (best, _, _) = measure(3, || {
+            let file = plimsoll_syntax::parse(&text);
+            lint(&text, &file, &rules, &settings.options)
+                .diagnostics
+                .len()
+        });
+        println!(
+            "{:<34} {:>10} {:>14.1} {:>14.2}",
+            format!("{n} RUN + {n} ENV"),
+            text.len(),
+            best.as_secs_f64() * 1e3,
+            best.as_secs_f64() * 1e6 / (2 * n) as f64
+        );
+    }
+}

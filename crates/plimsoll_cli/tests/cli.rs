@@ -1,0 +1,402 @@
+//! The `plimsoll` binary end to end: exit codes, discovery, formats,
+//! suppression comments, configuration files.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use std::io::Write;
+
+fn plimsoll(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("PLIMSOLL_FORMAT")
+        .output()
+        .expect("run plimsoll")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, text).unwrap();
+}
+
+const CLEAN: &str = "FROM alpine:3.20\nUSER nobody\nCMD [\"true\"]\n";
+const SHELL_CMD: &str = "FROM alpine:3.20\nUSER nobody\nCMD echo hi\n";
+
+#[test]
+fn exit_codes_follow_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "clean/Dockerfile", CLEAN);
+    write(dir.path(), "dirty/Dockerfile", SHELL_CMD);
+    assert_eq!(
+        plimsoll(dir.path(), &["check", "clean"]).status.code(),
+        Some(0)
+    );
+    let dirty = plimsoll(dir.path(), &["check", "dirty"]);
+    assert_eq!(dirty.status.code(), Some(1), "{}", stdout(&dirty));
+    assert_eq!(
+        plimsoll(dir.path(), &["check", "--exit-zero", "dirty"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // exec-form-cmd is a warning: an error threshold lets it pass.
+    assert_eq!(
+        plimsoll(
+            dir.path(),
+            &["check", "--failure-threshold", "error", "dirty"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        plimsoll(
+            dir.path(),
+            &["check", "--failure-threshold", "none", "dirty"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        plimsoll(
+            dir.path(),
+            &["check", "--failure-threshold", "warning", "dirty"]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = plimsoll(dir.path(), &["check", "nope/Dockerfile"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("nope/Dockerfile"),
+        "{}",
+        stderr(&missing)
+    );
+    fs::write(
+        dir.path().join("Dockerfile"),
+        b"FROM alpine\nRUN echo \xff\n",
+    )
+    .unwrap();
+    let bad = plimsoll(dir.path(), &["check", "Dockerfile"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad)
+            .contains("Dockerfile: file is not valid UTF-8: invalid byte at offset 21 (line 2)"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(
+        plimsoll(dir.path(), &["check", "--no-such-flag"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        plimsoll(dir.path(), &["rule", "no-such-rule"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(plimsoll(dir.path(), &["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn discovery_finds_dockerfiles_and_skips_vendored_and_hidden_dirs() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "Dockerfile",
+        "api.Dockerfile",
+        "web/Dockerfile.dev",
+        "web/Containerfile",
+        "x.dockerfile",
+        "node_modules/pkg/Dockerfile",
+        ".git/Dockerfile",
+        ".hidden/Dockerfile",
+        "target/Dockerfile",
+    ] {
+        write(dir.path(), name, SHELL_CMD);
+    }
+    write(dir.path(), "README.md", "not a Dockerfile");
+    write(dir.path(), "Dockerfile.dockerignore", "node_modules");
+    let output = plimsoll(dir.path(), &["check", "--format", "concise", "."]);
+    let mut files: Vec<String> = stdout(&output)
+        .lines()
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "./Dockerfile",
+            "./api.Dockerfile",
+            "./web/Containerfile",
+            "./web/Dockerfile.dev",
+            "./x.dockerfile"
+        ]
+    );
+    // Named explicitly, a hidden directory is linted.
+    let hidden = plimsoll(dir.path(), &["check", "--format", "concise", ".hidden"]);
+    assert_eq!(stdout(&hidden).lines().count(), 1);
+}
+
+#[test]
+fn standard_input_with_a_filename() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "svc/Dockerfile",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(SHELL_CMD.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "svc/Dockerfile:3:5: warning exec-form-cmd CMD in shell form runs under `/bin/sh -c`: the shell is PID 1 and the program never receives SIGTERM\n"
+    );
+}
+
+#[test]
+fn select_and_ignore_by_name_code_alias_and_category() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nCMD echo hi\n");
+    let rules_fired = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        all.push("Dockerfile");
+        stdout(&plimsoll(dir.path(), &all))
+            .lines()
+            .map(|l| l.split(' ').nth(2).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules_fired(&[]), ["non-root-user", "exec-form-cmd"]);
+    assert_eq!(rules_fired(&["--ignore", "DL3025"]), ["non-root-user"]);
+    assert_eq!(rules_fired(&["--ignore", "PL005"]), ["exec-form-cmd"]);
+    assert_eq!(rules_fired(&["--select", "security"]), ["non-root-user"]);
+    assert_eq!(
+        rules_fired(&["--select", "JSONArgsRecommended"]),
+        ["exec-form-cmd"]
+    );
+    let unknown = plimsoll(
+        dir.path(),
+        &["check", "--ignore", "no-such-rule", "Dockerfile"],
+    );
+    assert!(
+        stderr(&unknown).contains("unknown rule or category `no-such-rule`"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn suppression_comments_from_plimsoll_hadolint_and_buildkit() {
+    let dir = tempfile::tempdir().unwrap();
+    let concise = |text: &str| {
+        write(dir.path(), "Dockerfile", text);
+        let output = plimsoll(
+            dir.path(),
+            &[
+                "check",
+                "--format",
+                "concise",
+                "--select",
+                "exec-form-cmd",
+                "Dockerfile",
+            ],
+        );
+        (stdout(&output).lines().count(), stderr(&output))
+    };
+    assert_eq!(concise("FROM a\nCMD x\nCMD y\n").0, 2);
+    assert_eq!(
+        concise("FROM a\n# plimsoll ignore=exec-form-cmd\nCMD x\nCMD y\n").0,
+        1
+    );
+    assert_eq!(
+        concise("FROM a\n# hadolint ignore=DL3025\nCMD x\nCMD y\n").0,
+        1
+    );
+    assert_eq!(
+        concise("FROM a\n# hadolint global ignore=DL3025\nCMD x\nCMD y\n").0,
+        0
+    );
+    assert_eq!(
+        concise("# check=skip=JSONArgsRecommended\nFROM a\nCMD x\nCMD y\n").0,
+        0
+    );
+    assert_eq!(
+        concise("FROM a\n# check=skip=JSONArgsRecommended\nCMD x\nCMD y\n").0,
+        1
+    );
+    assert_eq!(concise("# check=skip=all\nFROM a\nCMD x\n").0, 0);
+    let (count, warnings) = concise("FROM a\n# plimsoll ignore=exec-form-cmdd\nCMD x\n");
+    assert_eq!(count, 1);
+    assert!(
+        warnings.contains("Dockerfile:2: unknown rule `exec-form-cmdd`"),
+        "{warnings}"
+    );
+    // hadolint and ShellCheck codes plimsoll does not implement are not "unknown".
+    let (_, quiet) = concise("FROM a\n# hadolint ignore=DL3008,SC2086\nCMD x\n");
+    assert!(quiet.is_empty(), "{quiet}");
+}
+
+#[test]
+fn config_files_plimsoll_toml_and_hadolint_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "FROM alpine:3.20\nCMD echo hi\n";
+    write(dir.path(), "a/Dockerfile", text);
+    write(
+        dir.path(),
+        "a/plimsoll.toml",
+        "ignore = [\"non-root-user\"]\n[severity]\nexec-form-cmd = \"error\"\n",
+    );
+    write(dir.path(), "b/Dockerfile", text);
+    write(
+        dir.path(),
+        "b/.hadolint.yaml",
+        "ignored:\n  - DL3025\nfailure-threshold: error\n",
+    );
+    write(dir.path(), "c/sub/Dockerfile", text);
+    write(
+        dir.path(),
+        "c/plimsoll.toml",
+        "[per-file-ignores]\n\"sub/*\" = [\"exec-form-cmd\"]\n",
+    );
+    write(dir.path(), "c/.hadolint.yaml", "ignored: [DL3002]\n");
+
+    let a = plimsoll(
+        dir.path(),
+        &["check", "--format", "concise", "a/Dockerfile"],
+    );
+    assert_eq!(stdout(&a), "a/Dockerfile:2:5: error exec-form-cmd CMD in shell form runs under `/bin/sh -c`: the shell is PID 1 and the program never receives SIGTERM\n");
+    let b = plimsoll(
+        dir.path(),
+        &["check", "--format", "concise", "b/Dockerfile"],
+    );
+    assert!(
+        stdout(&b).starts_with("b/Dockerfile:1:1: warning non-root-user"),
+        "{}",
+        stdout(&b)
+    );
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "hadolint failure-threshold: error"
+    );
+    // plimsoll.toml wins over .hadolint.yaml; per-file ignores apply under it.
+    let c = plimsoll(
+        dir.path(),
+        &["check", "--format", "concise", "c/sub/Dockerfile"],
+    );
+    assert_eq!(stdout(&c).lines().count(), 1);
+    assert!(stdout(&c).contains("non-root-user"));
+
+    write(dir.path(), "d/Dockerfile", text);
+    write(
+        dir.path(),
+        "d/plimsoll.toml",
+        "select = [\"all\"]\nignroe = [\"x\"]\n",
+    );
+    let d = plimsoll(dir.path(), &["check", "d/Dockerfile"]);
+    assert_eq!(d.status.code(), Some(2));
+    assert!(
+        stderr(&d).contains("plimsoll.toml:2: unknown field `ignroe`"),
+        "{}",
+        stderr(&d)
+    );
+}
+
+#[test]
+fn parse_prints_buildkits_dump_or_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "from alpine AS b\nRUN --mount=type=cache,target=/c echo \\\n  hi\nCMD [\"a\", \"é\"]\n",
+    );
+    let output = plimsoll(dir.path(), &["parse", "Dockerfile"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "(from \"alpine\" \"AS\" \"b\")\n(run [\"--mount=type=cache,target=/c\"] \"echo   hi\")\n(cmd \"a\" \"é\")\n"
+    );
+    let json = plimsoll(dir.path(), &["parse", "--format", "json", "Dockerfile"]);
+    let ast: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(ast["instructions"][1]["flags"][0]["name"], "mount");
+    write(dir.path(), "Bad", "FROM a\nENV x\n");
+    let bad = plimsoll(dir.path(), &["parse", "Bad"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(stderr(&bad), "Bad:2: ENV must have two arguments\n");
+}
+
+#[test]
+fn statistics_rules_and_rule_docs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nCMD a\nCMD b\n");
+    let stats = stdout(&plimsoll(
+        dir.path(),
+        &["check", "--statistics", "Dockerfile"],
+    ));
+    assert!(stats.starts_with("     2  PL004  exec-form-cmd"), "{stats}");
+    let rules = stdout(&plimsoll(dir.path(), &["rules"]));
+    assert!(rules.contains("PL001  cache-busting-copy"), "{rules}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&plimsoll(dir.path(), &["rules", "--format", "json"]).stdout)
+            .unwrap();
+    assert!(json
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["name"] == "non-root-user" && r["aliases"][0] == "DL3002"));
+    let doc = stdout(&plimsoll(dir.path(), &["rule", "DL3002"]));
+    assert!(doc.starts_with("# non-root-user (PL005)"), "{doc}");
+    assert!(doc.contains("## Differences from hadolint"));
+}
+
+#[test]
+fn output_has_no_colour_when_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", SHELL_CMD);
+    let output = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(dir.path())
+        .args(["check", "Dockerfile"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!stdout(&output).contains('\u{1b}'));
+    assert!(stdout(&output).contains("exec-form-cmd (PL004)"));
+}
