@@ -26,14 +26,15 @@ echo
 
 # wall seconds, CPU seconds and peak RSS (MB) of a command, via GNU time's format.
 measure() {
-  local out
-  out=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  echo "$out" | awk '{printf "%8.2f s wall %8.2f s CPU %8.1f MB peak", $1, $2+$3, $4/1024}'
+  local stats
+  stats=$(mktemp)
+  /usr/bin/time -o "$stats" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
+  awk '{printf "%8.2f s wall %8.2f s CPU %8.1f MB peak (largest process)", $1, $2+$3, $4/1024}' "$stats"
+  rm -f "$stats"
 }
 
 echo "== whole corpus, one process each (xargs passes every file at once)"
 printf '%-10s ' plimsoll; measure xargs -a "$files" -d '\n' "$plimsoll" check --format json --exit-zero --select all; echo
-start=$(date +%s.%N)
 printf '%-10s ' hadolint; measure xargs -a "$files" -d '\n' "$venv/bin/hadolint" -f json --no-fail; echo
 if [ -x "$venv/bin/tally" ]; then
   printf '%-10s ' tally; measure xargs -a "$files" -d '\n' "$venv/bin/tally" lint --format json; echo

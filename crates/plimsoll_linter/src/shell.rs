@@ -198,6 +198,15 @@ impl ShellScript {
         }
     }
 
+    /// Add the commands of every heredoc body (contiguous source text, so
+    /// offsets map by adding the body's start).
+    fn extend_from_heredocs(&mut self, instruction: &Instruction) {
+        for heredoc in &instruction.heredocs {
+            let base = heredoc.body_span.start as usize;
+            self.extend_from(&heredoc.content, &|s, e| Span::new(base + s, base + e));
+        }
+    }
+
     /// The script of a RUN: shell form (with heredocs), heredoc scripts, or exec form.
     pub fn parse_run(instruction: &Instruction) -> ShellScript {
         match instruction.command_form() {
@@ -206,50 +215,19 @@ impl ShellScript {
                 let command_line = arg.value.as_str();
                 let line_map =
                     |s: usize, e: usize| instruction.original_span(offset + s, offset + e);
-                let (Some(first), Some(last)) =
-                    (instruction.heredocs.first(), instruction.heredocs.last())
-                else {
+                if instruction.heredocs.is_empty() {
                     return ShellScript::parse_text(command_line, &line_map);
-                };
+                }
                 // BuildKit runs a bare `RUN <<EOF` body as the script itself.
                 if is_bare_heredoc_line(command_line) {
                     let mut script = ShellScript::default();
-                    for heredoc in &instruction.heredocs {
-                        let base = heredoc.body_span.start as usize;
-                        script.extend_from(&heredoc.content, &|s, e| Span::new(base + s, base + e));
-                    }
+                    script.extend_from_heredocs(instruction);
                     return script;
                 }
-                // Otherwise the shell reads the bodies as heredoc input: give it the
-                // command line followed by the bodies and terminators, as in the file.
-                let bodies_start = first.body_span.start as usize;
-                let bodies_end = last.terminator_span.end as usize;
-                let mut text =
-                    String::with_capacity(command_line.len() + (bodies_end - bodies_start) + 2);
-                text.push_str(command_line);
-                text.push('\n');
-                let mut bodies = String::new();
-                for heredoc in &instruction.heredocs {
-                    bodies.push_str(&heredoc.content);
-                    bodies.push_str(&heredoc.name);
-                    bodies.push('\n');
-                }
-                text.push_str(&bodies);
-                let split = command_line.len();
-                let map = |s: usize, e: usize| {
-                    if e <= split {
-                        line_map(s, e)
-                    } else {
-                        let to_source = |o: usize| bodies_start + o.saturating_sub(split + 1);
-                        Span::new(
-                            to_source(s.max(split + 1)),
-                            to_source(e)
-                                .min(bodies_end)
-                                .max(to_source(s.max(split + 1))),
-                        )
-                    }
-                };
-                let mut script = ShellScript::parse_text(&text, &map);
+                // The command line alone (the bodies are input, not commands). Without
+                // its bodies the heredoc looks unterminated to tree-sitter: not an error here.
+                let mut script = ShellScript::parse_text(command_line, &line_map);
+                script.has_syntax_errors = false;
                 // `RUN bash <<EOF`: the body is a script too.
                 let feeds_shell = script
                     .commands
@@ -257,10 +235,7 @@ impl ShellScript {
                     .and_then(ShellCommand::program)
                     .is_some_and(|p| SHELLS.contains(&p));
                 if feeds_shell {
-                    for heredoc in &instruction.heredocs {
-                        let base = heredoc.body_span.start as usize;
-                        script.extend_from(&heredoc.content, &|s, e| Span::new(base + s, base + e));
-                    }
+                    script.extend_from_heredocs(instruction);
                 }
                 script
             }
