@@ -202,6 +202,72 @@ impl<'a> SemanticModel<'a> {
         user
     }
 
+    /// Stages from the root ancestor down to `stage` (following `FROM <stage>`).
+    fn stage_chain(&self, stage: usize) -> Vec<usize> {
+        let mut chain = vec![stage];
+        while let Some(&last) = chain.last() {
+            match self.stages.get(last).map(|s| &s.base) {
+                // Bases are always earlier stages, so the walk ends.
+                Some(Base::Stage(parent)) if *parent < last => chain.push(*parent),
+                _ => break,
+            }
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// ENV variables in force when instruction `index` runs: those set earlier in
+    /// its stage and in the stages it builds on, later settings winning. Keys and
+    /// values are as written (unexpanded).
+    pub fn env_at(&self, index: usize) -> Vec<(&'a str, &'a str)> {
+        let Some(stage) = self.states.get(index).and_then(|s| s.stage) else {
+            return Vec::new();
+        };
+        let mut env: Vec<(&'a str, &'a str)> = Vec::new();
+        for s in self.stage_chain(stage) {
+            let body = self.stages[s].body.clone();
+            let end = if s == stage {
+                index.min(body.end)
+            } else {
+                body.end
+            };
+            for instruction in &self.file.instructions[body.start.min(end)..end] {
+                if instruction.keyword != Keyword::Env {
+                    continue;
+                }
+                for pair in instruction.key_values() {
+                    env.retain(|(k, _)| *k != pair.key.value);
+                    env.push((&pair.key.value, &pair.value.value));
+                }
+            }
+        }
+        env
+    }
+
+    /// Is build argument `name` in scope at `index`? Inside a stage only ARGs
+    /// declared earlier in that stage count (ARG scope ends with the stage; a
+    /// global ARG must be redeclared to be used); before the first FROM, the
+    /// global ARGs declared so far.
+    pub fn arg_in_scope(&self, index: usize, name: &str) -> bool {
+        let declared = |range: std::ops::Range<usize>| {
+            self.file.instructions[range]
+                .iter()
+                .flat_map(|i| i.arg_declarations())
+                .any(|d| d.name == name)
+        };
+        let is_from = self
+            .file
+            .instructions
+            .get(index)
+            .is_some_and(|i| i.keyword == Keyword::From);
+        match self.states.get(index).and_then(|s| s.stage) {
+            // FROM itself sees only the global ARGs.
+            _ if is_from => self.global_args.iter().any(|d| d.name == name),
+            Some(stage) => declared(self.stages[stage].body.start.min(index)..index),
+            None => declared(0..index),
+        }
+    }
+
     /// The RUN at `index` parsed as shell; `None` when it is not a RUN or the
     /// stage's shell is not POSIX (PowerShell and cmd scripts are not analysed).
     pub fn run_script(&self, index: usize) -> Option<&ShellScript> {
@@ -364,6 +430,28 @@ mod tests {
         assert_eq!(kinds[1], ShellKind::Cmd);
         assert_eq!(kinds[3], ShellKind::PowerShell);
         assert_eq!(kinds[5], ShellKind::Posix);
+    }
+
+    #[test]
+    fn env_is_inherited_and_args_are_stage_scoped() {
+        let src =
+            "ARG V=1\nFROM alpine AS base\nENV A=1 B=2\nARG X\nFROM base\nENV B=3\nRUN echo\n";
+        let file = plimsoll_syntax::parse(src);
+        let model = SemanticModel::new(src, &file);
+        assert_eq!(model.env_at(6), [("A", "1"), ("B", "3")]);
+        assert_eq!(model.env_at(2), []);
+        assert!(model.arg_in_scope(4, "V"), "FROM sees global ARGs");
+        assert!(!model.arg_in_scope(4, "X"), "FROM does not see stage ARGs");
+        assert!(!model.arg_in_scope(3, "X"), "not before its declaration");
+        assert!(!model.arg_in_scope(6, "X"), "ARG scope ends with its stage");
+        assert!(
+            !model.arg_in_scope(6, "V"),
+            "global ARGs must be redeclared"
+        );
+        assert!(
+            model.arg_in_scope(1, "V"),
+            "global ARGs are visible to FROM"
+        );
     }
 
     #[test]

@@ -17,14 +17,29 @@ fn write(dir: &Path, name: &str, text: &str) {
 fn nearest_plimsoll_config_wins_and_beats_hadolint_yaml() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "plimsoll.toml", "ignore = [\"outer\"]\n");
-    write(dir.path(), "svc/.plimsoll.toml", "ignore = [\"layer-order\"]\n");
+    write(
+        dir.path(),
+        "svc/.plimsoll.toml",
+        "ignore = [\"layer-order\"]\n",
+    );
     write(dir.path(), "svc/deep/.hadolint.yaml", "ignored: [DL3002]\n");
     let config = discover(&dir.path().join("svc/deep")).unwrap().unwrap();
     assert_eq!(config.settings.ignore, ["layer-order"]);
     assert!(config.path.unwrap().ends_with("svc/.plimsoll.toml"));
     // plimsoll.toml wins over .plimsoll.toml in the same folder.
-    write(dir.path(), "svc/plimsoll.toml", "ignore = [\"exec-form-cmd\"]\n");
-    assert_eq!(discover(&dir.path().join("svc")).unwrap().unwrap().settings.ignore, ["exec-form-cmd"]);
+    write(
+        dir.path(),
+        "svc/plimsoll.toml",
+        "ignore = [\"exec-form-cmd\"]\n",
+    );
+    assert_eq!(
+        discover(&dir.path().join("svc"))
+            .unwrap()
+            .unwrap()
+            .settings
+            .ignore,
+        ["exec-form-cmd"]
+    );
 }
 
 #[test]
@@ -37,9 +52,18 @@ fn hadolint_yaml_is_used_only_without_a_plimsoll_config() {
     );
     let config = discover(&dir.path().join("app")).unwrap().unwrap();
     assert_eq!(config.settings.ignore, ["DL3025"]);
-    assert_eq!(config.settings.severity.get("DL3002"), Some(&Severity::Error));
-    assert_eq!(config.settings.severity.get("DL3008"), Some(&Severity::Info));
-    assert_eq!(config.failure_threshold, Some(Threshold::Severity(Severity::Warning)));
+    assert_eq!(
+        config.settings.severity.get("DL3002"),
+        Some(&Severity::Error)
+    );
+    assert_eq!(
+        config.settings.severity.get("DL3008"),
+        Some(&Severity::Info)
+    );
+    assert_eq!(
+        config.failure_threshold,
+        Some(Threshold::Severity(Severity::Warning))
+    );
     assert_eq!(config.settings.options.trusted_registries, ["docker.io"]);
     assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
     assert!(config.warnings[0].contains("`label-schema` is not supported"));
@@ -49,10 +73,23 @@ fn hadolint_yaml_is_used_only_without_a_plimsoll_config() {
 #[test]
 fn errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "plimsoll.toml", "select = [\"all\"]\n\n[severity]\nlayer-order = \"loud\"\n");
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "select = [\"all\"]\n\n[severity]\nlayer-order = \"loud\"\n",
+    );
     let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
-    assert!(error.to_string().contains("unknown severity `loud` for `layer-order`"), "{error}");
-    write(dir.path(), "bad.toml", "select = [\"all\"]\nfailure_threshold = \"error\"\n");
+    assert!(
+        error
+            .to_string()
+            .contains("unknown severity `loud` for `layer-order`"),
+        "{error}"
+    );
+    write(
+        dir.path(),
+        "bad.toml",
+        "select = [\"all\"]\nfailure_threshold = \"error\"\n",
+    );
     let error = load(&dir.path().join("bad.toml")).unwrap_err();
     assert_eq!(error.line, Some(2), "{error}");
     assert!(error.to_string().contains("bad.toml:2:"), "{error}");
@@ -73,7 +110,10 @@ fn thresholds_unknown_selectors_and_per_file_ignores() {
     // A hadolint code plimsoll does not implement yet is not "unknown".
     assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
     assert!(config.warnings[0].contains("`no-such-rule`"));
-    assert_eq!(config.settings.options.non_root_images, ["example.com/base/*"]);
+    assert_eq!(
+        config.settings.options.non_root_images,
+        ["example.com/base/*"]
+    );
     let dev = config.settings_for(&dir.path().join("dev/api.Dockerfile"));
     assert!(dev.ignore.contains(&"non-root-user".to_string()));
     let prod = config.settings_for(&dir.path().join("prod/api.Dockerfile"));
