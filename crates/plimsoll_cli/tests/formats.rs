@@ -5,7 +5,16 @@
 use std::process::Command;
 
 const FORMATS: &[&str] = &[
-    "full", "concise", "json", "json-lines", "sarif", "checkstyle", "gitlab", "github", "junit", "gnu",
+    "full",
+    "concise",
+    "json",
+    "json-lines",
+    "sarif",
+    "checkstyle",
+    "gitlab",
+    "github",
+    "junit",
+    "gnu",
 ];
 
 #[test]
