@@ -29,7 +29,8 @@ measure() {
   local stats
   stats=$(mktemp)
   /usr/bin/time -o "$stats" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
-  awk '{printf "%8.2f s wall %8.2f s CPU %8.1f MB peak (largest process)", $1, $2+$3, $4/1024}' "$stats"
+  # GNU time puts "Command exited with non-zero status N" first when the tool fails.
+  tail -n 1 "$stats" | awk '{printf "%8.2f s wall %8.2f s CPU %8.1f MB peak (largest process)", $1, $2+$3, $4/1024}'
   rm -f "$stats"
 }
 

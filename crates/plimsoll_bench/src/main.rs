@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use clap::ValueEnum;
+use plimsoll_cli::args::OutputFormat;
+use plimsoll_cli::report::{write_report, FileReport};
 use plimsoll_linter::{lint, Settings};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -144,6 +147,45 @@ fn main() {
             text.len(),
             best.as_secs_f64() * 1e3,
             best.as_secs_f64() * 1e6 / (2 * n) as f64
+        );
+    }
+
+    println!();
+    report_rendering(&rules, &settings);
+}
+
+/// Rendering cost per format: 100,000 findings from one synthetic file.
+fn report_rendering(rules: &plimsoll_linter::ResolvedRules, settings: &Settings) {
+    let mut text = String::from("FROM alpine:3.20\nUSER nobody\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("CMD serve --port {i}\n"));
+    }
+    let file = plimsoll_syntax::parse(&text);
+    let diagnostics = lint(&text, &file, rules, &settings.options).diagnostics;
+    let reports = vec![FileReport {
+        path: "Dockerfile".into(),
+        line_index: plimsoll_syntax::LineIndex::new(&text),
+        source: std::sync::Arc::new(text),
+        diagnostics,
+        warnings: Vec::new(),
+    }];
+    println!(
+        "{:<34} {:>10} {:>14}",
+        "report rendering", "findings", "ms (best of 3)"
+    );
+    for format in OutputFormat::value_variants() {
+        let (best, _, _) = measure(3, || {
+            let mut sink = std::io::sink();
+            write_report(*format, &reports, &mut sink, false).map(|()| 0)
+        });
+        let name = format
+            .to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        println!(
+            "{name:<34} {:>10} {:>14.1}",
+            reports[0].diagnostics.len(),
+            best.as_secs_f64() * 1e3
         );
     }
 }

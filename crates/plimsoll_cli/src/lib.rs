@@ -5,10 +5,10 @@
 //! entry point) so that `cargo install --path .` and pre-commit's Rust hooks
 //! work from the repository root.
 
-mod args;
+pub mod args;
 mod commands;
 mod discover;
-mod report;
+pub mod report;
 
 use std::io::Write;
 use std::process::ExitCode;

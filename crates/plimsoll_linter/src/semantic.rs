@@ -72,6 +72,28 @@ pub struct InstructionState {
     /// Absolute working directory (variables unexpanded).
     pub workdir: String,
     pub shell: ShellKind,
+    /// A SHELL instruction ran earlier in this stage or a stage it builds on.
+    pub shell_set: bool,
+}
+
+/// What a stage hands to the stages built on it, and what is in force while it runs.
+#[derive(Debug, Clone)]
+struct Carried {
+    user: Option<UserSetting>,
+    workdir: String,
+    shell: ShellKind,
+    shell_set: bool,
+}
+
+impl Carried {
+    fn fresh(shell: ShellKind) -> Carried {
+        Carried {
+            user: None,
+            workdir: "/".to_string(),
+            shell,
+            shell_set: false,
+        }
+    }
 }
 
 pub struct SemanticModel<'a> {
@@ -91,8 +113,8 @@ impl<'a> SemanticModel<'a> {
         let mut global_args = Vec::new();
         let mut states = Vec::with_capacity(file.instructions.len());
         // Final USER/WORKDIR/SHELL of each stage, for stages built on it.
-        let mut stage_ends: Vec<(Option<UserSetting>, String, ShellKind)> = Vec::new();
-        let mut current: Option<(Option<UserSetting>, String, ShellKind)> = None;
+        let mut stage_ends: Vec<Carried> = Vec::new();
+        let mut current: Option<Carried> = None;
 
         for (index, instruction) in file.instructions.iter().enumerate() {
             if let Some(from) = instruction.as_from() {
@@ -112,7 +134,7 @@ impl<'a> SemanticModel<'a> {
                 } else {
                     ShellKind::Posix
                 };
-                current = Some(inherited.unwrap_or_else(|| (None, "/".to_string(), shell)));
+                current = Some(inherited.unwrap_or_else(|| Carried::fresh(shell)));
                 stages.push(Stage {
                     index: stages.len(),
                     from_index: index,
@@ -126,25 +148,27 @@ impl<'a> SemanticModel<'a> {
                 if let Some(state) = current.take() {
                     stage_ends.push(state);
                 }
-                current = Some((None, "/".to_string(), ShellKind::Posix));
+                current = Some(Carried::fresh(ShellKind::Posix));
             }
-            let Some((user, workdir, shell)) = current.as_mut() else {
+            let Some(carried) = current.as_mut() else {
                 global_args.extend(instruction.arg_declarations());
                 states.push(InstructionState {
                     stage: None,
                     user: None,
                     workdir: "/".to_string(),
                     shell: ShellKind::Posix,
+                    shell_set: false,
                 });
                 continue;
             };
             states.push(InstructionState {
                 stage: stages.len().checked_sub(1),
-                user: user.clone(),
-                workdir: workdir.clone(),
-                shell: *shell,
+                user: carried.user.clone(),
+                workdir: carried.workdir.clone(),
+                shell: carried.shell,
+                shell_set: carried.shell_set,
             });
-            apply_effects(instruction, index, user, workdir, shell);
+            apply_effects(instruction, index, carried);
         }
         let scripts = (0..file.instructions.len())
             .map(|_| OnceLock::new())
@@ -299,17 +323,11 @@ impl<'a> SemanticModel<'a> {
 }
 
 /// How an instruction changes USER, WORKDIR and SHELL for those after it.
-fn apply_effects(
-    instruction: &Instruction,
-    index: usize,
-    user: &mut Option<UserSetting>,
-    workdir: &mut String,
-    shell: &mut ShellKind,
-) {
+fn apply_effects(instruction: &Instruction, index: usize, carried: &mut Carried) {
     match instruction.keyword {
         Keyword::User => {
             if let Some(arg) = instruction.args.first() {
-                *user = Some(UserSetting {
+                carried.user = Some(UserSetting {
                     user: arg.value.clone(),
                     span: arg.span,
                     instruction: index,
@@ -318,14 +336,15 @@ fn apply_effects(
         }
         Keyword::Workdir => {
             if let Some(arg) = instruction.args.first() {
-                *workdir = join_path(workdir, &arg.value);
+                carried.workdir = join_path(&carried.workdir, &arg.value);
             }
         }
         Keyword::Shell if instruction.json => {
+            carried.shell_set = true;
             if let Some(exe) = instruction.args.first() {
                 let exe = exe.value.to_ascii_lowercase();
                 let base = exe.rsplit(['/', '\\']).next().unwrap_or(&exe);
-                *shell = if base.starts_with("powershell") || base.starts_with("pwsh") {
+                carried.shell = if base.starts_with("powershell") || base.starts_with("pwsh") {
                     ShellKind::PowerShell
                 } else if base == "cmd" || base == "cmd.exe" {
                     ShellKind::Cmd

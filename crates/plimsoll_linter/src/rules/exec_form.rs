@@ -2,7 +2,7 @@
 //! command reported, and how is it rewritten to exec form.
 
 use plimsoll_syntax::typed::CommandForm;
-use plimsoll_syntax::{Arg, Instruction, Keyword};
+use plimsoll_syntax::{Arg, Instruction};
 
 use crate::checker::Checker;
 use crate::diagnostic::{Edit, Fix};
@@ -19,34 +19,9 @@ pub(super) fn reported_shell_form<'a>(
     let CommandForm::Shell(arg) = instruction.command_form()? else {
         return None;
     };
+    // The model tracks SHELL through the stage and the stages it builds on.
     let state = checker.model.states.get(index)?;
-    let stage = checker.model.stages.get(state.stage?)?;
-    if shell_set_before(checker, stage.index, index) {
-        return None;
-    }
-    Some(arg)
-}
-
-/// Was SHELL used in `stage` before `index`, or in a stage it builds on?
-fn shell_set_before(checker: &Checker<'_>, stage: usize, index: usize) -> bool {
-    let mut current = Some(stage);
-    let mut limit = index;
-    while let Some(s) = current {
-        let stage = &checker.model.stages[s];
-        if checker
-            .model
-            .stage_instructions(stage)
-            .any(|(i, ins)| i < limit && ins.keyword == Keyword::Shell)
-        {
-            return true;
-        }
-        current = match stage.base {
-            crate::semantic::Base::Stage(parent) if parent < s => Some(parent),
-            _ => None,
-        };
-        limit = usize::MAX;
-    }
-    false
+    (state.stage.is_some() && !state.shell_set).then_some(arg)
 }
 
 /// How the stage's shell runs a shell-form command, for messages.

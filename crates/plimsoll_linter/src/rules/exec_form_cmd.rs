@@ -4,6 +4,7 @@ use plimsoll_syntax::Keyword;
 use super::exec_form::{exec_form_fix, reported_shell_form, shell_invocation};
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::semantic::Stage;
 
 declare_rule! {
     /// ## What it does
@@ -57,6 +58,13 @@ impl Rule for ExecFormCmd {
     }
 
     fn check(&self, checker: &mut Checker<'_>) {
+        // Each stage's exec-form ENTRYPOINT, found once (not once per CMD).
+        let entrypoints: Vec<Option<String>> = checker
+            .model
+            .stages
+            .iter()
+            .map(|stage| exec_entrypoint_of_stage(checker, stage))
+            .collect();
         for (index, instruction) in checker.file.instructions.iter().enumerate() {
             if instruction.keyword != Keyword::Cmd {
                 continue;
@@ -65,7 +73,9 @@ impl Rule for ExecFormCmd {
                 continue;
             };
             let shell = shell_invocation(checker, index);
-            let entrypoint = exec_entrypoint_of_stage(checker, index);
+            let entrypoint = checker.model.states[index]
+                .stage
+                .and_then(|stage| entrypoints[stage].clone());
             let message = match &entrypoint {
                 Some(entrypoint) => format!(
                     "shell-form CMD after an exec-form ENTRYPOINT: `{entrypoint}` receives \
@@ -96,9 +106,7 @@ impl Rule for ExecFormCmd {
 
 /// The executable of the stage's last ENTRYPOINT if it is in exec form (the
 /// image config keeps the last one, wherever it is relative to CMD).
-fn exec_entrypoint_of_stage(checker: &Checker<'_>, index: usize) -> Option<String> {
-    let stage = checker.model.states.get(index)?.stage?;
-    let stage = &checker.model.stages[stage];
+fn exec_entrypoint_of_stage(checker: &Checker<'_>, stage: &Stage<'_>) -> Option<String> {
     checker
         .model
         .stage_instructions(stage)
