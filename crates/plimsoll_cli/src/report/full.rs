@@ -3,18 +3,68 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use plimsoll_linter::{Applicability, Diagnostic, Severity};
+use rayon::prelude::*;
 
 use super::FileReport;
+
+/// The file's text for miette, with line lookups through our line index:
+/// miette's own `SourceCode` for strings scans from the start of the file for
+/// every report, which is quadratic when a large file has many findings.
+struct IndexedSource<'a> {
+    file: &'a FileReport,
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'s>(
+        &'s self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
+        let text = self.file.source.as_str();
+        let index = &self.file.line_index;
+        if span.offset() + span.len() > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = index
+            .line_of(span.offset() as u32)
+            .saturating_sub(context_lines_before);
+        let last_offset = (span.offset() + span.len().saturating_sub(1)).max(span.offset());
+        let last =
+            (index.line_of(last_offset as u32) + context_lines_after).min(index.line_count() - 1);
+        let start = index.line_start(first) as usize;
+        let end = index.line_start(last + 1).min(text.len() as u32) as usize;
+        let end = if last + 1 >= index.line_count() {
+            text.len()
+        } else {
+            end
+        };
+        // miette reads the header's `line:column` from this column (in characters).
+        let column = text
+            .get(start..span.offset())
+            .map_or(0, |before| before.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.file.path.clone(),
+            &text.as_bytes()[start..end],
+            (start, end - start).into(),
+            first,
+            column,
+            last - first + 1,
+        )))
+    }
+}
 
 /// Adapter: our diagnostic as a miette diagnostic.
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<Arc<String>>,
+    source: &'a IndexedSource<'a>,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -87,19 +137,27 @@ pub fn write(files: &[FileReport], out: &mut dyn Write, color: bool) -> io::Resu
         .with_links(false)
         .with_width(100);
     for file in files {
-        let source = NamedSource::new(&file.path, Arc::clone(&file.source));
-        for diagnostic in &file.diagnostics {
-            let mut rendered = String::new();
-            handler
-                .render_report(
-                    &mut rendered,
-                    &Rendered {
-                        diagnostic,
-                        source: &source,
-                    },
-                )
-                .map_err(io::Error::other)?;
-            writeln!(out, "{rendered}")?;
+        let source = IndexedSource { file };
+        // miette renders one report at a time; reports are independent, so render
+        // them on all cores and write them in order.
+        let rendered: Vec<Result<String, std::fmt::Error>> = file
+            .diagnostics
+            .par_iter()
+            .map(|diagnostic| {
+                let mut text = String::new();
+                handler
+                    .render_report(
+                        &mut text,
+                        &Rendered {
+                            diagnostic,
+                            source: &source,
+                        },
+                    )
+                    .map(|()| text)
+            })
+            .collect();
+        for report in rendered {
+            writeln!(out, "{}", report.map_err(io::Error::other)?)?;
         }
     }
     writeln!(out, "{}", super::summary(files))

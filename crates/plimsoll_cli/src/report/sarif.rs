@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use plimsoll_linter::{registry, Severity};
@@ -51,90 +52,213 @@ fn rules_metadata() -> Vec<Value> {
         .collect()
 }
 
+// Results are typed structs rather than `json!` trees: a run can carry
+// hundreds of thousands of them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    char_offset: usize,
+    char_length: usize,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    char_offset: usize,
+    char_length: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: DeletedRegion,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
 pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let uris: Vec<String> = files.iter().map(|f| uri(&f.path)).collect();
+    let messages: Vec<Vec<String>> = files
+        .iter()
+        .map(|file| {
+            file.diagnostics
+                .iter()
+                .map(|d| match &d.help {
+                    Some(help) => format!("{}. Help: {help}", d.message),
+                    None => d.message.clone(),
+                })
+                .collect()
+        })
+        .collect();
     let mut results = Vec::new();
-    for file in files {
-        let location_uri = uri(&file.path);
-        for d in &file.diagnostics {
+    for ((file, uri), messages) in files.iter().zip(&uris).zip(&messages) {
+        let mut chars = CharOffsets::new(&file.source);
+        for (d, message) in file.diagnostics.iter().zip(messages) {
             let (start, end) = file.range(d.span);
             let rule_index = registry::all()
                 .iter()
                 .position(|r| std::ptr::eq(r.meta(), d.rule))
                 .unwrap_or(0);
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                message.push_str(". Help: ");
-                message.push_str(help);
-            }
-            let mut result = json!({
-                "ruleId": d.rule.name,
-                "ruleIndex": rule_index,
-                "level": level(d.severity),
-                "message": { "text": message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": location_uri },
-                        "region": {
-                            "startLine": start.line,
-                            "startColumn": start.column,
-                            "endLine": end.line,
-                            "endColumn": end.column,
-                            "charOffset": char_offset(&file.source, d.span.start),
-                            "charLength": d.span.text(&file.source).chars().count(),
+            let fixes = d.fix.as_ref().map(|fix| {
+                [SarifFix {
+                    description: Text { text: &fix.title },
+                    artifact_changes: [ArtifactChange {
+                        artifact_location: ArtifactLocation { uri },
+                        replacements: fix
+                            .edits
+                            .iter()
+                            .map(|edit| Replacement {
+                                deleted_region: DeletedRegion {
+                                    char_offset: chars.at(edit.span.start),
+                                    char_length: edit.span.text(&file.source).chars().count(),
+                                },
+                                inserted_content: Text {
+                                    text: &edit.content,
+                                },
+                            })
+                            .collect(),
+                    }],
+                }]
+            });
+            results.push(SarifResult {
+                rule_id: d.rule.name,
+                rule_index,
+                level: level(d.severity),
+                message: Text { text: message },
+                locations: [Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri },
+                        region: Region {
+                            start_line: start.line,
+                            start_column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
+                            char_offset: chars.at(d.span.start),
+                            char_length: d.span.text(&file.source).chars().count(),
                         },
                     },
                 }],
+                fixes,
             });
-            if let Some(fix) = &d.fix {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|edit| {
-                        json!({
-                            "deletedRegion": {
-                                "charOffset": char_offset(&file.source, edit.span.start),
-                                "charLength": edit.span.text(&file.source).chars().count(),
-                            },
-                            "insertedContent": { "text": edit.content },
-                        })
-                    })
-                    .collect();
-                result["fixes"] = json!([{
-                    "description": { "text": fix.title },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": location_uri },
-                        "replacements": replacements,
-                    }],
-                }]);
-            }
-            results.push(result);
         }
     }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = SarifLog {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({
                 "driver": {
                     "name": "plimsoll",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": rules_metadata(),
                 },
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+            }),
+            column_kind: "unicodeCodePoints",
+            results,
         }],
-    });
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 
-/// Offset in characters (SARIF's `charOffset`), from a byte offset.
-fn char_offset(source: &str, byte: u32) -> usize {
-    let mut end = (byte as usize).min(source.len());
-    while !source.is_char_boundary(end) {
-        end -= 1;
+/// Byte offsets → character offsets (SARIF's `charOffset`). Findings come in
+/// position order, so counting resumes from the last answer instead of the
+/// start of the file (which would be quadratic for many findings).
+struct CharOffsets<'a> {
+    source: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    fn new(source: &'a str) -> Self {
+        CharOffsets {
+            source,
+            byte: 0,
+            chars: 0,
+        }
     }
-    source[..end].chars().count()
+
+    fn at(&mut self, byte: u32) -> usize {
+        let mut target = (byte as usize).min(self.source.len());
+        while !self.source.is_char_boundary(target) {
+            target -= 1;
+        }
+        if target < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.source[self.byte..target].chars().count();
+        self.byte = target;
+        self.chars
+    }
 }
