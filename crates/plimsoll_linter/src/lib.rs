@@ -19,5 +19,5 @@ pub mod shell;
 pub use checker::Checker;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use lint::{lint, LintOutput, LintWarning};
-pub use rule::{Category, Rule, RuleMeta};
+pub use rule::{Category, Described, Rule, RuleMeta};
 pub use settings::{ResolvedRules, RuleOptions, Settings};

@@ -130,9 +130,13 @@ impl RuleMeta {
     }
 }
 
-/// A lint rule: reads the model, reports diagnostics.
-pub trait Rule: Send + Sync {
+/// A rule's metadata; `declare_rule!` implements it.
+pub trait Described {
     fn meta(&self) -> &'static RuleMeta;
+}
+
+/// A lint rule: reads the model, reports diagnostics.
+pub trait Rule: Described + Send + Sync {
     fn check(&self, checker: &mut Checker<'_>);
 }
 
@@ -169,6 +173,12 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
                 default_enabled: $crate::rule::default_enabled(&[$($enabled)?]),
             };
+        }
+
+        impl $crate::rule::Described for $ty {
+            fn meta(&self) -> &'static $crate::rule::RuleMeta {
+                &Self::META
+            }
         }
     };
 }

@@ -1,6 +1,6 @@
 use crate::checker::Checker;
 use crate::knowledge::{DependencyInstall, DEPENDENCY_INSTALLS};
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 use crate::shell::ShellCommand;
 
 use super::copy_paths::{context_copy, is_within, ContextCopy};
@@ -61,10 +61,6 @@ declare_rule! {
 }
 
 impl Rule for CacheBustingCopy {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         for stage in &model.stages {

@@ -1,5 +1,5 @@
 use crate::checker::Checker;
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 use crate::semantic::join_path;
 use crate::shell::ShellCommand;
 
@@ -55,10 +55,6 @@ struct Copied {
 }
 
 impl Rule for ChownAfterCopy {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         for stage in &model.stages {

@@ -3,7 +3,7 @@ use plimsoll_syntax::Keyword;
 
 use super::exec_form::{exec_form_fix, reported_shell_form, shell_invocation};
 use crate::checker::Checker;
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 use crate::semantic::Stage;
 
 declare_rule! {
@@ -53,10 +53,6 @@ declare_rule! {
 }
 
 impl Rule for ExecFormCmd {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         // Each stage's exec-form ENTRYPOINT, found once (not once per CMD).
         let entrypoints: Vec<Option<String>> = checker

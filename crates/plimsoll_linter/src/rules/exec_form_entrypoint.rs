@@ -2,7 +2,7 @@ use plimsoll_syntax::Keyword;
 
 use super::exec_form::{exec_form_fix, reported_shell_form, shell_invocation};
 use crate::checker::Checker;
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -56,10 +56,6 @@ declare_rule! {
 }
 
 impl Rule for ExecFormEntrypoint {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         for (index, instruction) in checker.file.instructions.iter().enumerate() {
             if instruction.keyword != Keyword::Entrypoint {

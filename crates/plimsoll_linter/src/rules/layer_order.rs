@@ -1,6 +1,6 @@
 use crate::checker::Checker;
 use crate::knowledge::{DOWNLOAD_COMMANDS, SYSTEM_PACKAGE_INSTALLS};
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 use crate::semantic::join_path;
 use crate::shell::{ShellCommand, ShellScript};
 
@@ -52,10 +52,6 @@ declare_rule! {
 }
 
 impl Rule for LayerOrder {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         for stage in &model.stages {

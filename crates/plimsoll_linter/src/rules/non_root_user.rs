@@ -1,6 +1,6 @@
 use crate::checker::Checker;
 use crate::knowledge::{glob_matches, NON_ROOT_IMAGES};
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 use crate::semantic::Base;
 
 declare_rule! {
@@ -58,10 +58,6 @@ declare_rule! {
 }
 
 impl Rule for NonRootUser {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         let Some(stage) = model.final_stage() else {

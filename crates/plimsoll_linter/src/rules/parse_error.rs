@@ -1,5 +1,5 @@
 use crate::checker::Checker;
-use crate::rule::{declare_rule, Rule, RuleMeta};
+use crate::rule::{declare_rule, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for ParseError {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, checker: &mut Checker<'_>) {
         for error in &checker.file.errors {
             checker.report(error.span, error.message.clone());
