@@ -18,8 +18,6 @@ pub struct Suppressions {
     global: Vec<String>,
     /// `(instruction span, selectors)`.
     local: Vec<(Span, Vec<String>)>,
-    /// `# check=skip=all`: every BuildKit check is off.
-    skip_all_buildkit: bool,
     /// Pragmas that named no rule.
     pub warnings: Vec<(Span, String)>,
 }
@@ -70,6 +68,9 @@ fn parse_pragma(text: &str) -> Option<Pragma> {
     check_skip_list(text).map(Pragma::Next)
 }
 
+/// In a `check=skip=` list, `all` means every BuildKit check, not every rule.
+const BUILDKIT_ALL: &str = "buildkit:all";
+
 /// The `skip=` list of a `check=` value (`skip=A,B;error=true`).
 fn check_skip_list(text: &str) -> Option<Vec<String>> {
     let value = text
@@ -80,7 +81,18 @@ fn check_skip_list(text: &str) -> Option<Vec<String>> {
     let value = value.split_whitespace().next().unwrap_or("");
     value.split(';').find_map(|option| {
         let (key, list) = option.split_once('=')?;
-        (key.trim() == "skip").then(|| split_list(list))
+        (key.trim() == "skip").then(|| {
+            split_list(list)
+                .into_iter()
+                .map(|s| {
+                    if s.eq_ignore_ascii_case("all") {
+                        BUILDKIT_ALL.to_string()
+                    } else {
+                        s
+                    }
+                })
+                .collect()
+        })
     })
 }
 
@@ -119,9 +131,6 @@ impl Suppressions {
     }
 
     fn add_global(&mut self, rules: Vec<String>, span: Span) {
-        if rules.iter().any(|r| r.eq_ignore_ascii_case("all")) {
-            self.skip_all_buildkit = true;
-        }
         self.check_known(&rules, span);
         self.global.extend(rules);
     }
@@ -141,11 +150,15 @@ impl Suppressions {
     /// Is a finding of `rule` at `span` silenced?
     pub fn is_suppressed(&self, rule: &RuleMeta, span: Span) -> bool {
         let named = |list: &[String]| {
-            list.iter()
-                .any(|s| !s.eq_ignore_ascii_case("all") && selector_matches(s, rule))
+            list.iter().any(|s| {
+                if s == BUILDKIT_ALL {
+                    rule.aliases.iter().any(|a| is_buildkit_alias(a))
+                } else {
+                    selector_matches(s, rule)
+                }
+            })
         };
-        (self.skip_all_buildkit && rule.aliases.iter().any(|a| is_buildkit_alias(a)))
-            || named(&self.global)
+        named(&self.global)
             || self
                 .local
                 .iter()

@@ -12,6 +12,17 @@ static RULES: &[&dyn Rule] = &[
     &rules::ExecFormCmd,
     &rules::NonRootUser,
     &rules::ChownAfterCopy,
+    &rules::StageNameCasing,
+    &rules::FromAsCasing,
+    &rules::ConsistentInstructionCasing,
+    &rules::DuplicateStageName,
+    &rules::ReservedStageName,
+    &rules::MaintainerDeprecated,
+    &rules::WorkdirRelativePath,
+    &rules::LegacyKeyValueFormat,
+    &rules::MultipleInstructionsDisallowed,
+    &rules::NoEmptyContinuation,
+    &rules::SecretsUsedInArgOrEnv,
 ];
 
 /// Every rule, in code order.
