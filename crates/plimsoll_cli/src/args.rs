@@ -104,6 +104,27 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short = 'o', long)]
     pub output_file: Option<PathBuf>,
+    /// Apply safe fixes to the files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes (with --fix, --fix-only or --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Apply fixes and report nothing else.
+    #[arg(long)]
+    pub fix_only: bool,
+    /// Print the fixes as a unified diff; write nothing. Exit 1 if anything would change.
+    #[arg(long, conflicts_with_all = ["fix", "fix_only"])]
+    pub diff: bool,
+    /// List the fixes that were applied.
+    #[arg(long)]
+    pub show_fixes: bool,
+}
+
+impl CheckArgs {
+    pub fn fixing(&self) -> bool {
+        self.fix || self.fix_only || self.diff
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

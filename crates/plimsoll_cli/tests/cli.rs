@@ -400,3 +400,97 @@ fn output_has_no_colour_when_not_a_terminal() {
     assert!(!stdout(&output).contains('\u{1b}'));
     assert!(stdout(&output).contains("exec-form-cmd (PL004)"));
 }
+
+#[test]
+fn fix_diff_and_fix_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = "FROM alpine:3.20\n# keep this comment\nENV MODE production\nUSER nobody\nCMD node server.js\nENTRYPOINT run --port $PORT\n";
+    write(dir.path(), "Dockerfile", original);
+
+    // --diff shows the safe fixes, writes nothing, exits 1.
+    let diff = plimsoll(dir.path(), &["check", "--diff", "Dockerfile"]);
+    assert_eq!(diff.status.code(), Some(1));
+    let text = stdout(&diff);
+    assert!(
+        text.contains("-ENV MODE production\n+ENV MODE=production\n"),
+        "{text}"
+    );
+    assert!(text.contains("+CMD [\"node\", \"server.js\"]"), "{text}");
+    assert!(
+        !text.contains("exec run"),
+        "unsafe fixes need --unsafe-fixes: {text}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        original
+    );
+
+    // --fix writes the file, keeps the comment, and reports what is left.
+    let fixed = plimsoll(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--show-fixes",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    let after = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert_eq!(
+        after,
+        "FROM alpine:3.20\n# keep this comment\nENV MODE=production\nUSER nobody\nCMD [\"node\", \"server.js\"]\nENTRYPOINT run --port $PORT\n"
+    );
+    assert!(
+        stderr(&fixed)
+            .contains("fixed: Dockerfile: Rewrite as MODE=production (legacy-key-value-format)"),
+        "{}",
+        stderr(&fixed)
+    );
+    assert_eq!(
+        stdout(&fixed).lines().count(),
+        1,
+        "only the ENTRYPOINT is left: {}",
+        stdout(&fixed)
+    );
+    assert_eq!(fixed.status.code(), Some(1));
+
+    // --fix-only with --unsafe-fixes fixes the rest and reports nothing.
+    let only = plimsoll(
+        dir.path(),
+        &["check", "--fix-only", "--unsafe-fixes", "Dockerfile"],
+    );
+    assert_eq!(only.status.code(), Some(0));
+    assert!(stdout(&only).is_empty());
+    assert!(fs::read_to_string(dir.path().join("Dockerfile"))
+        .unwrap()
+        .contains("ENTRYPOINT [\"/bin/sh\", \"-c\", \"exec run --port $PORT\"]"));
+    assert_eq!(
+        plimsoll(dir.path(), &["check", "Dockerfile"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn fix_on_standard_input_prints_the_fixed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(dir.path())
+        .args(["check", "--fix", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"FROM alpine\nMAINTAINER me\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdout(&output),
+        "FROM alpine\nLABEL org.opencontainers.image.authors=\"me\"\n"
+    );
+}

@@ -6,6 +6,7 @@
 mod checker;
 pub mod config;
 pub mod diagnostic;
+pub mod fix;
 pub mod knowledge;
 mod lint;
 pub mod pragma;

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use plimsoll_linter::config::{self, Config, Threshold};
+use plimsoll_linter::fix::{fix_source, AppliedFix};
 use plimsoll_linter::{lint, Settings, Severity};
 use plimsoll_syntax::LineIndex;
+use similar::TextDiff;
 
 use crate::args::{CheckArgs, ThresholdArg};
 use crate::discover::find_dockerfiles;
@@ -46,7 +48,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
 
-    let results: Vec<Result<FileReport, String>> = inputs
+    let results: Vec<Result<(FileReport, FileFixes), String>> = inputs
         .par_iter()
         .map(|input| {
             let config = configs
@@ -56,10 +58,38 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
         })
         .collect();
     let mut reports = Vec::with_capacity(results.len());
+    let mut fixes = Vec::new();
     for result in results {
         match result {
-            Ok(report) => reports.push(report),
+            Ok((report, fixed)) => {
+                reports.push(report);
+                fixes.push(fixed);
+            }
             Err(error) => errors.push(error),
+        }
+    }
+    if args.show_fixes {
+        for file in fixes.iter().filter(|f| !f.applied.is_empty()) {
+            for fix in &file.applied {
+                eprintln!("fixed: {}: {} ({})", file.path, fix.title, fix.rule);
+            }
+        }
+    }
+    if args.diff || args.fix_only {
+        return finish_fix_run(args, &fixes, &errors, out);
+    }
+    // Standard input has no file to write back: the fixed text goes to standard output.
+    if args.fix {
+        if let Some(Input::Stdin { .. }) = inputs.first().filter(|_| inputs.len() == 1) {
+            if let Some(report) = reports.first() {
+                out.write_all(report.source.as_bytes())
+                    .map_err(|e| format!("writing output: {e}"))?;
+            }
+            return Ok(if errors.is_empty() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Error
+            });
         }
     }
     for report in &reports {
@@ -115,6 +145,37 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
         })
     });
     Ok(if failed {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// `--diff` prints the diffs (exit 1 if anything would change); `--fix-only`
+/// reports only what it fixed.
+fn finish_fix_run(
+    args: &CheckArgs,
+    fixes: &[FileFixes],
+    errors: &[String],
+    out: &mut dyn Write,
+) -> Result<ExitStatus, String> {
+    for error in errors {
+        eprintln!("error: {error}");
+    }
+    let write_error = |e: std::io::Error| format!("writing output: {e}");
+    let changed = fixes.iter().filter(|f| !f.applied.is_empty()).count();
+    let count: usize = fixes.iter().map(|f| f.applied.len()).sum();
+    if args.diff {
+        for diff in fixes.iter().filter_map(|f| f.diff.as_deref()) {
+            out.write_all(diff.as_bytes()).map_err(write_error)?;
+        }
+        eprintln!("Would fix {count} problem(s) in {changed} file(s).");
+    } else {
+        eprintln!("Fixed {count} problem(s) in {changed} file(s).");
+    }
+    Ok(if !errors.is_empty() {
+        ExitStatus::Error
+    } else if args.diff && changed > 0 {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
@@ -230,17 +291,53 @@ fn settings_for(input: &Input, config: Option<&Config>, args: &CheckArgs) -> Set
     settings
 }
 
+/// What `--fix`/`--diff` did to one file.
+struct FileFixes {
+    path: String,
+    applied: Vec<AppliedFix>,
+    diff: Option<String>,
+}
+
 fn lint_input(
     input: &Input,
     config: Option<&Config>,
     args: &CheckArgs,
-) -> Result<FileReport, String> {
-    let source = match input {
+) -> Result<(FileReport, FileFixes), String> {
+    let original = match input {
         Input::File(path) => super::read_dockerfile(path)?,
         Input::Stdin { text, .. } => text.clone(),
     };
     let settings = settings_for(input, config, args);
     let rules = settings.resolve();
+    let mut fixes = FileFixes {
+        path: input.display(),
+        applied: Vec::new(),
+        diff: None,
+    };
+    let source = if args.fixing() {
+        let outcome = fix_source(&original, &rules, &settings.options, args.unsafe_fixes);
+        if outcome.changed() {
+            if args.diff {
+                let name = input.display();
+                let diff = TextDiff::from_lines(&original, &outcome.source)
+                    .unified_diff()
+                    .header(&name, &name)
+                    .to_string();
+                fixes.diff = Some(diff);
+            } else if let Input::File(path) = input {
+                std::fs::write(path, &outcome.source)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+        fixes.applied = outcome.applied;
+        if args.diff {
+            original
+        } else {
+            outcome.source
+        }
+    } else {
+        original
+    };
     let file = plimsoll_syntax::parse(&source);
     let output = lint(&source, &file, &rules, &settings.options);
     let mut warnings = output.warnings;
@@ -254,13 +351,14 @@ fn lint_input(
             }),
     );
     let line_index = LineIndex::new(&source);
-    Ok(FileReport {
+    let report = FileReport {
         path: input.display(),
         source: Arc::new(source),
         line_index,
         diagnostics: output.diagnostics,
         warnings,
-    })
+    };
+    Ok((report, fixes))
 }
 
 fn write_statistics(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {

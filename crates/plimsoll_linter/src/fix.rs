@@ -1,0 +1,167 @@
+//! Applying fixes: edits on the original text, in passes, until nothing
+//! changes. A pass takes the fixes whose edits do not overlap, applies them,
+//! re-parses and re-lints; a fix whose result BuildKit would reject is dropped.
+
+use plimsoll_syntax::{parse, Span};
+
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::lint::lint;
+use crate::settings::{ResolvedRules, RuleOptions};
+
+/// Fixes converge in a few passes; the bound stops two fixes undoing each other forever.
+const MAX_PASSES: usize = 10;
+
+/// One fix that was applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedFix {
+    pub rule: &'static str,
+    pub title: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    pub source: String,
+    pub applied: Vec<AppliedFix>,
+    pub passes: usize,
+}
+
+impl FixOutcome {
+    pub fn changed(&self) -> bool {
+        !self.applied.is_empty()
+    }
+}
+
+fn overlaps(a: Span, b: Span) -> bool {
+    // Two insertions at the same point conflict too: their order would be arbitrary.
+    (a.start < b.end && b.start < a.end) || (a.start == b.start && (a.is_empty() || b.is_empty()))
+}
+
+/// `source` with `edits` applied (edits must not overlap).
+pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(source.len());
+    let mut position = 0;
+    for edit in sorted {
+        let (start, end) = (edit.span.start as usize, edit.span.end as usize);
+        if start < position || end > source.len() {
+            continue;
+        }
+        out.push_str(&source[position..start]);
+        out.push_str(&edit.content);
+        position = end;
+    }
+    out.push_str(&source[position..]);
+    out
+}
+
+/// Apply safe fixes (and unsafe ones when `unsafe_fixes`) until nothing changes.
+pub fn fix_source(
+    source: &str,
+    rules: &ResolvedRules,
+    options: &RuleOptions,
+    unsafe_fixes: bool,
+) -> FixOutcome {
+    let mut current = source.to_string();
+    let mut applied = Vec::new();
+    let mut passes = 0;
+    while passes < MAX_PASSES {
+        passes += 1;
+        let file = parse(&current);
+        let errors_before = file.errors.len();
+        let diagnostics = lint(&current, &file, rules, options).diagnostics;
+        let mut taken: Vec<Span> = Vec::new();
+        let mut chosen: Vec<(&'static str, &Fix)> = Vec::new();
+        for d in &diagnostics {
+            let Some(fix) = &d.fix else { continue };
+            if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
+                continue;
+            }
+            if fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|t| overlaps(*t, e.span)))
+            {
+                continue;
+            }
+            // Never write a file BuildKit would reject: check each fix on its own.
+            let alone = apply_edits(&current, &fix.edits.iter().collect::<Vec<_>>());
+            if parse(&alone).errors.len() > errors_before {
+                continue;
+            }
+            taken.extend(fix.edits.iter().map(|e| e.span));
+            chosen.push((d.rule.name, fix));
+        }
+        if chosen.is_empty() {
+            break;
+        }
+        let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, fix)| &fix.edits).collect();
+        let next = apply_edits(&current, &edits);
+        if next == current || parse(&next).errors.len() > errors_before {
+            break;
+        }
+        applied.extend(chosen.iter().map(|(rule, fix)| AppliedFix {
+            rule,
+            title: fix.title.clone(),
+        }));
+        current = next;
+    }
+    FixOutcome {
+        source: current,
+        applied,
+        passes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    fn fix(source: &str, unsafe_fixes: bool) -> FixOutcome {
+        let settings = Settings {
+            select: Some(vec!["all".into()]),
+            ..Settings::default()
+        };
+        fix_source(source, &settings.resolve(), &settings.options, unsafe_fixes)
+    }
+
+    #[test]
+    fn safe_fixes_apply_and_converge() {
+        let source = "FROM alpine:3.20\n# keep me\nMAINTAINER Jane <j@x>\nENV A 1\nUSER nobody\nCMD node server.js\n";
+        let outcome = fix(source, false);
+        assert_eq!(
+            outcome.source,
+            "FROM alpine:3.20\n# keep me\nLABEL org.opencontainers.image.authors=\"Jane <j@x>\"\nENV A=1\nUSER nobody\nCMD [\"node\", \"server.js\"]\n"
+        );
+        assert_eq!(outcome.applied.len(), 3);
+        // A second run finds nothing left to fix.
+        assert!(!fix(&outcome.source, false).changed());
+    }
+
+    #[test]
+    fn unsafe_fixes_need_opting_in() {
+        let source = "FROM alpine:3.20\nUSER nobody\nENTRYPOINT app --port $PORT\n";
+        assert!(!fix(source, false).changed());
+        let outcome = fix(source, true);
+        assert_eq!(
+            outcome.source,
+            "FROM alpine:3.20\nUSER nobody\nENTRYPOINT [\"/bin/sh\", \"-c\", \"exec app --port $PORT\"]\n"
+        );
+    }
+
+    #[test]
+    fn overlapping_edits_wait_for_the_next_pass() {
+        let a = Edit::replace(Span::new(0, 4), "x");
+        let b = Edit::insert(2, "y");
+        assert!(overlaps(a.span, b.span));
+        assert_eq!(apply_edits("abcdef", &[&a]), "xef");
+        assert_eq!(
+            apply_edits(
+                "abcdef",
+                &[&Edit::insert(3, "-"), &Edit::delete(Span::new(0, 1))]
+            ),
+            "bc-def"
+        );
+    }
+}
