@@ -80,3 +80,47 @@ fn all_rules_over_the_corpus() {
     assert_eq!(files.len(), 4311);
     assert!(bad_spans.is_empty(), "{}", bad_spans.join("\n"));
 }
+
+#[test]
+fn fixes_converge_and_keep_every_corpus_file_parseable() {
+    let Some(shared) = support::shared_dir() else {
+        return;
+    };
+    let mut files = Vec::new();
+    walk(&shared.join("corpus/files"), &mut files);
+    files.sort();
+    let settings = Settings {
+        select: Some(vec!["all".into()]),
+        ..Settings::default()
+    };
+    let rules = settings.resolve();
+    let (mut changed, mut applied) = (0, 0);
+    let mut problems = Vec::new();
+    for path in &files {
+        let bytes = fs::read(path).unwrap();
+        let Ok(source) = plimsoll_syntax::decode(&bytes) else {
+            continue;
+        };
+        let errors_before = plimsoll_syntax::parse(source).errors.len();
+        let outcome = plimsoll_linter::fix::fix_source(source, &rules, &settings.options, true);
+        if !outcome.changed() {
+            continue;
+        }
+        changed += 1;
+        applied += outcome.applied.len();
+        if plimsoll_syntax::parse(&outcome.source).errors.len() > errors_before {
+            problems.push(format!("{}: fixing broke the parse", path.display()));
+        }
+        let again =
+            plimsoll_linter::fix::fix_source(&outcome.source, &rules, &settings.options, true);
+        if again.changed() {
+            problems.push(format!(
+                "{}: fixes did not converge: {:?}",
+                path.display(),
+                again.applied
+            ));
+        }
+    }
+    println!("fixes: {applied} applied in {changed} corpus files; all converged and parse");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
