@@ -22,14 +22,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn all_rules_over_the_corpus() {
-    let Some(shared) = support::shared_dir() else {
-        return;
-    };
+/// Every corpus file, sorted; `None` (with a message) without `../shared`.
+fn corpus_files() -> Option<Vec<PathBuf>> {
+    let shared = support::shared_dir()?;
     let mut files = Vec::new();
     walk(&shared.join("corpus/files"), &mut files);
     files.sort();
+    Some(files)
+}
+
+#[test]
+fn all_rules_over_the_corpus() {
+    let Some(files) = corpus_files() else { return };
     let settings = Settings {
         select: Some(vec!["all".into()]),
         ..Settings::default()
@@ -83,12 +87,7 @@ fn all_rules_over_the_corpus() {
 
 #[test]
 fn fixes_converge_and_keep_every_corpus_file_parseable() {
-    let Some(shared) = support::shared_dir() else {
-        return;
-    };
-    let mut files = Vec::new();
-    walk(&shared.join("corpus/files"), &mut files);
-    files.sort();
+    let Some(files) = corpus_files() else { return };
     let settings = Settings {
         select: Some(vec!["all".into()]),
         ..Settings::default()
