@@ -181,6 +181,50 @@ pub fn is_foreign_code(name: &str) -> bool {
     numbered("DL") || numbered("SC") || BUILDKIT_CHECKS.iter().any(|c| c.eq_ignore_ascii_case(name))
 }
 
+/// Build arguments BuildKit defines itself, usable in FROM without an ARG.
+pub const PREDEFINED_PLATFORM_ARGS: &[&str] = &[
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDOSVERSION",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETOSVERSION",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+];
+
+/// The known name closest to `name` within two edits (BuildKit's "did you mean").
+pub fn closest_name<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (levenshtein(name, k), *k))
+        .filter(|(d, _)| *d < 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(row[j + 1])
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
 /// Minimal glob: `*` matches any run of characters (including `/`).
 pub fn glob_matches(pattern: &str, text: &str) -> bool {
     let (mut p, mut t) = (0, 0);

@@ -23,6 +23,11 @@ static RULES: &[&dyn Rule] = &[
     &rules::MultipleInstructionsDisallowed,
     &rules::NoEmptyContinuation,
     &rules::SecretsUsedInArgOrEnv,
+    &rules::UndefinedArgInFrom,
+    &rules::RedundantTargetPlatform,
+    &rules::FromPlatformFlagConstDisallowed,
+    &rules::ExposeProtoCasing,
+    &rules::ExposeInvalidFormat,
 ];
 
 /// Every rule, in code order.
