@@ -28,6 +28,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::FromPlatformFlagConstDisallowed,
     &rules::ExposeProtoCasing,
     &rules::ExposeInvalidFormat,
+    &rules::InvalidDefaultArgInFrom,
 ];
 
 /// Every rule, in code order.
