@@ -1,0 +1,30 @@
+//! Build-context analysis for plimsoll.
+//!
+//! A Dockerfile is built against a context directory, and several problems are
+//! only visible there: a `COPY` whose source does not exist or is excluded by
+//! `.dockerignore`, secrets or huge directories sent to the builder. This crate
+//! answers those questions the way Docker and BuildKit do:
+//!
+//! - [`DockerIgnore`] parses `.dockerignore` files and matches paths with the
+//!   exact semantics of Docker's pattern matcher; [`find_ignore_file`] picks
+//!   the file BuildKit would use for a given Dockerfile.
+//! - [`walk_context`] lists a context within [`WalkLimits`], honouring the
+//!   ignore rules and never following symlinks; a cut-short walk says so.
+//! - [`resolve_copy_source`] tells which listed entries a `COPY`/`ADD` source
+//!   takes.
+//!
+//! Nothing here runs commands or follows links out of the context.
+
+mod copy;
+mod dockerignore;
+mod gopath;
+mod goregex;
+mod walk;
+
+pub use copy::{resolve_copy_source, CopySourceError};
+pub use dockerignore::{
+    find_ignore_file, DockerIgnore, IgnoreFile, IgnoreFileKind, IgnorePattern, PatternError,
+};
+pub use walk::{
+    walk_context, ContextEntry, ContextListing, EntryKind, Truncation, WalkLimits, WalkProblem,
+};
