@@ -13,9 +13,18 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Start a piece; a piece at the same text offset as the last one replaces it
+    /// (offsets must stay strictly increasing for the binary search).
     pub(crate) fn push(&mut self, text_offset: usize, source_offset: usize) {
-        self.segments
-            .push((text_offset as u32, source_offset as u32));
+        let segment = (text_offset as u32, source_offset as u32);
+        match self.segments.last_mut() {
+            Some(last) if last.0 == segment.0 => *last = segment,
+            _ => self.segments.push(segment),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.segments.is_empty()
     }
 
     /// Source offset of byte `offset` of the text.

@@ -13,6 +13,11 @@ pub(crate) struct LogicalLine {
 impl LogicalLine {
     pub fn push(&mut self, source_offset: usize, piece: &str) {
         if piece.is_empty() {
+            // A line that is only an escape still starts an instruction (an
+            // empty one, at EOF): anchor its spans there, not at offset 0.
+            if self.map.is_empty() {
+                self.map.push(0, source_offset);
+            }
             return;
         }
         self.map.push(self.text.len(), source_offset);
@@ -41,5 +46,15 @@ mod tests {
         assert_eq!(line.span(4, 9).text(source), "a \\\n  b");
         let sub = line.map.slice_from(4);
         assert_eq!(sub.span(4, 5, 5).text(source), "b");
+    }
+
+    #[test]
+    fn an_empty_line_is_anchored_where_it_starts() {
+        let mut line = LogicalLine::default();
+        line.push(7, "");
+        assert_eq!(line.span(0, 0), Span::empty(7));
+        // Text pushed later replaces the anchor instead of adding a second segment at 0.
+        line.push(9, "RUN");
+        assert_eq!(line.span(0, 3), Span::new(9, 12));
     }
 }

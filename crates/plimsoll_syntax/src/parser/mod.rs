@@ -75,7 +75,10 @@ impl<'s> Parser<'s> {
         while content_end > start && matches!(bytes[content_end - 1], b'\r' | b'\n') {
             content_end -= 1;
         }
-        if end - self.pos_line_start(start) > MAX_LINE_BYTES {
+        // Go's bufio.Scanner needs the line *and* one more byte (the newline, or
+        // room to see EOF) in its 64 KiB buffer: 65,535 content bytes is the most.
+        let needed = end - self.pos_line_start(start) + usize::from(!bytes[..end].ends_with(b"\n"));
+        if needed > MAX_LINE_BYTES {
             self.error(
                 "dockerfile line greater than max allowed size of 65535".into(),
                 Span::new(start, content_end),

@@ -5,6 +5,16 @@ use super::json::{parse_json_array, JsonArray};
 use super::logical::LogicalLine;
 use crate::ast::{Arg, Flag, Instruction, Keyword};
 
+/// How deep `ONBUILD ONBUILD …` may nest before the parser gives up.
+///
+/// BuildKit's parser recurses without limit (continuation lines make a logical
+/// line arbitrarily long), but its build rejects any chain with the message
+/// below. Past this depth we report that message instead of recursing: every
+/// walk over the AST (drop, clone, serialize, dump) recurses per level, and each
+/// level copies the rest of the line, so unbounded nesting overflows the stack
+/// and costs quadratic memory.
+const MAX_ONBUILD_DEPTH: usize = 64;
+
 /// Parse `line.text[start..end]` as one instruction. Line numbers and heredocs
 /// are filled in by the caller. Errors carry BuildKit's message.
 pub(crate) fn instruction_from_line(
@@ -12,6 +22,17 @@ pub(crate) fn instruction_from_line(
     start: usize,
     end: usize,
     escape: u8,
+) -> Result<Instruction, String> {
+    instruction_at_depth(line, start, end, escape, 0)
+}
+
+/// [`instruction_from_line`] for an instruction nested `depth` ONBUILDs deep.
+fn instruction_at_depth(
+    line: &LogicalLine,
+    start: usize,
+    end: usize,
+    escape: u8,
+    depth: usize,
 ) -> Result<Instruction, String> {
     let text = &line.text[start..end];
     let trimmed_start = start + (text.len() - text.trim_start().len());
@@ -75,8 +96,16 @@ pub(crate) fn instruction_from_line(
         }
         Keyword::Onbuild => {
             if !args_text.is_empty() {
-                let trigger =
-                    instruction_from_line(line, args_start, args_start + args_text.len(), escape)?;
+                if depth >= MAX_ONBUILD_DEPTH {
+                    return Err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into());
+                }
+                let trigger = instruction_at_depth(
+                    line,
+                    args_start,
+                    args_start + args_text.len(),
+                    escape,
+                    depth + 1,
+                )?;
                 instruction.trigger = Some(Box::new(trigger));
             }
         }
