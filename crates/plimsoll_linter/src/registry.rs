@@ -1,10 +1,14 @@
-//! The table of every rule. Adding a rule: write `rules/<name>.rs`, add it to
-//! `rules/mod.rs` and to [`all`].
+//! The table of every rule. Adding a rule: write `rules/<name>.rs` (or
+//! `rules/<family>/<name>.rs`), declare it in that folder's `mod.rs`, and list
+//! it in [`CORE_RULES`] or in the family's `RULES`.
+
+use std::sync::LazyLock;
 
 use crate::rule::Rule;
 use crate::rules;
 
-static RULES: &[&dyn Rule] = &[
+/// The core rules and BuildKit's checks, which live directly in `rules/`.
+static CORE_RULES: &[&dyn Rule] = &[
     &rules::ParseError,
     &rules::CacheBustingCopy,
     &rules::LayerOrder,
@@ -31,9 +35,25 @@ static RULES: &[&dyn Rule] = &[
     &rules::InvalidDefaultArgInFrom,
 ];
 
+/// Every rule, sorted by code: the core list and each rule family's own list
+/// (`rules/<family>/mod.rs`), so a family grows without touching this file.
+static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
+    let mut rules: Vec<&'static dyn Rule> = [
+        CORE_RULES,
+        rules::system_packages::RULES,
+        rules::run_commands::RULES,
+        rules::instructions::RULES,
+        rules::labels::RULES,
+        rules::context::RULES,
+    ]
+    .concat();
+    rules.sort_by_key(|rule| rule.meta().code);
+    rules
+});
+
 /// Every rule, in code order.
 pub fn all() -> &'static [&'static dyn Rule] {
-    RULES
+    &RULES
 }
 
 /// The rule with this name, code or alias (case-insensitive).

@@ -34,7 +34,7 @@ declare_rule! {
     /// Plain words are rewritten to JSON safely. A single command that needs
     /// the shell is wrapped as `["/bin/sh", "-c", "exec ..."]` (unsafe).
     ///
-    /// ## Differences from other tools
+    /// ## Differences from hadolint
     /// Same concern as hadolint DL3025 and BuildKit JSONArgsRecommended (both
     /// aliases reach this rule and `exec-form-entrypoint`). Like BuildKit,
     /// plimsoll stays quiet in a stage that set `SHELL`.

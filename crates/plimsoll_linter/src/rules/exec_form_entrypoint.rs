@@ -35,7 +35,7 @@ declare_rule! {
     /// PID 1. That changes behaviour slightly (CMD is still ignored), so it is
     /// unsafe. Chains (`a && b`) get no fix.
     ///
-    /// ## Differences from other tools
+    /// ## Differences from hadolint
     /// hadolint DL3025 and BuildKit's JSONArgsRecommended report the same
     /// problem; plimsoll splits it into this rule and `exec-form-cmd`, and
     /// (like BuildKit) stays quiet in a stage that set `SHELL`. hadolint also

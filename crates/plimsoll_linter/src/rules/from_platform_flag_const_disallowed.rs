@@ -22,9 +22,15 @@ declare_rule! {
     /// FROM --platform=$BUILDPLATFORM golang:1.23 AS build
     /// ```
     ///
+    /// ## Differences from hadolint
+    /// hadolint DL3029 flags every `--platform` that does not mention
+    /// `BUILDPLATFORM` or `TARGETPLATFORM`, including a platform taken from
+    /// another build argument (`--platform=$MY_PLATFORM`), which the user
+    /// controls at build time. plimsoll follows BuildKit: only a constant is
+    /// flagged, and not in a stage whose name says which platform it is for.
+    ///
     /// ## References
-    /// BuildKit check `FromPlatformFlagConstDisallowed`; hadolint DL3029
-    /// flags every `--platform` that is not BUILDPLATFORM/TARGETPLATFORM.
+    /// BuildKit check `FromPlatformFlagConstDisallowed`.
     pub struct FromPlatformFlagConstDisallowed {
         name: "from-platform-flag-const-disallowed",
         code: "PL114",

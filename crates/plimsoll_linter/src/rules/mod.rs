@@ -1,5 +1,11 @@
 //! One file per rule; each file's doc comment is the rule's documentation.
 
+pub(crate) mod context;
+pub(crate) mod instructions;
+pub(crate) mod labels;
+pub(crate) mod run_commands;
+pub(crate) mod system_packages;
+
 mod cache_busting_copy;
 mod chown_after_copy;
 mod consistent_instruction_casing;
