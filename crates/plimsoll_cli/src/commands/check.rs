@@ -49,15 +49,19 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
 
-    let results: Vec<Result<(FileReport, FileFixes), String>> = inputs
-        .par_iter()
-        .map(|input| {
-            let config = configs
-                .get(&config_key(input.path()))
-                .and_then(|c| c.as_ref());
-            lint_input(input, config, args)
-        })
-        .collect();
+    let lint_one = |input: &Input| {
+        let config = configs
+            .get(&config_key(input.path()))
+            .and_then(|c| c.as_ref());
+        lint_input(input, config, args)
+    };
+    // One file (a pre-commit hook, an editor save) does not need a thread pool:
+    // starting rayon's threads costs more than linting a small file.
+    let results: Vec<Result<(FileReport, FileFixes), String>> = if inputs.len() == 1 {
+        inputs.iter().map(lint_one).collect()
+    } else {
+        inputs.par_iter().map(lint_one).collect()
+    };
     let mut reports = Vec::with_capacity(results.len());
     let mut fixes = Vec::new();
     for result in results {

@@ -20,6 +20,10 @@ use super::FileReport;
 const MAX_SNIPPET_LINE: usize = 4096;
 const MAX_SNIPPET_LINES: usize = 200;
 
+/// Below this many findings in a file, rendering on one thread is faster than
+/// starting rayon's pool.
+const PARALLEL_RENDER_FROM: usize = 64;
+
 /// The file's text for miette, with line lookups through our line index:
 /// miette's own `SourceCode` for strings scans from the start of the file for
 /// every report, which is quadratic when a large file has many findings.
@@ -192,25 +196,28 @@ pub fn write(files: &[FileReport], out: &mut dyn Write, color: bool) -> io::Resu
         .with_wrap_lines(false);
     for file in files {
         let source = IndexedSource { file };
-        // miette renders one report at a time; reports are independent, so render
-        // them on all cores and write them in order.
-        let rendered: Vec<Result<String, std::fmt::Error>> = file
-            .diagnostics
-            .par_iter()
-            .map(|diagnostic| {
-                let mut text = String::new();
-                handler
-                    .render_report(
-                        &mut text,
-                        &Rendered {
-                            diagnostic,
-                            source: &source,
-                            snippet: file.showable(diagnostic.span),
-                        },
-                    )
-                    .map(|()| text)
-            })
-            .collect();
+        let render = |diagnostic: &Diagnostic| {
+            let mut text = String::new();
+            handler
+                .render_report(
+                    &mut text,
+                    &Rendered {
+                        diagnostic,
+                        source: &source,
+                        snippet: file.showable(diagnostic.span),
+                    },
+                )
+                .map(|()| text)
+        };
+        // miette renders one report at a time; reports are independent, so many
+        // are rendered on all cores (and written in order). A few are not worth
+        // starting the thread pool for.
+        let rendered: Vec<Result<String, std::fmt::Error>> =
+            if file.diagnostics.len() < PARALLEL_RENDER_FROM {
+                file.diagnostics.iter().map(render).collect()
+            } else {
+                file.diagnostics.par_iter().map(render).collect()
+            };
         for report in rendered {
             writeln!(out, "{}", report.map_err(io::Error::other)?)?;
         }
