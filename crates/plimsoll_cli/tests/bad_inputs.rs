@@ -330,3 +330,19 @@ fn unknown_rule_in_select_is_an_error_that_lints_with_the_rest() {
     assert_eq!(stderr(&output), "");
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn a_huge_line_is_reported_without_printing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = format!(
+        "FROM alpine\nRUN echo {}\nUSER nobody\nCMD [\"true\"]\n",
+        "x".repeat(70_000)
+    );
+    write(dir.path(), "huge.Dockerfile", huge.as_bytes());
+    let output = plimsoll(dir.path(), &["check", "huge.Dockerfile"]);
+    assert_eq!(
+        stdout(&output),
+        "parse-error (PL000)\n\n  × dockerfile line greater than max allowed size of 65535\n  help: at huge.Dockerfile:2:1 (the lines are too long to show)\n        see: plimsoll rule parse-error\n\nFound 1 problem.\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
