@@ -47,7 +47,11 @@ fn hadolint_rule_cases_for_aliased_codes() {
         {
             continue;
         }
-        let source = case["dockerfile"].as_str().unwrap();
+        // An ONBUILD variant is judged on the text hadolint linted (RUN wrapped in ONBUILD).
+        let source = case["linted_dockerfile"]
+            .as_str()
+            .or(case["dockerfile"].as_str())
+            .unwrap();
         let file = plimsoll_syntax::parse(source);
         let fired = lint(source, &file, &rules, &settings.options)
             .diagnostics
