@@ -99,11 +99,13 @@ impl Rule for DnfCacheNotCleaned {
                 let Some(install) = install else { continue };
                 let clean = format!("{tool} clean all");
                 let fix = append_command(checker.source, &run, &clean);
-                let verb = install.verb_word().map_or("install", |w| w.text.as_str());
                 let diagnostic = checker
                     .report(
                         install.head_span(),
-                        format!("`{tool} {verb}` without `{clean}` afterwards: the dnf cache stays in this layer"),
+                        format!(
+                            "`{}` without `{clean}` afterwards: the dnf cache stays in this layer",
+                            install.action()
+                        ),
                     )
                     .help(format!("end the RUN with `&& {clean}`"));
                 if let Some(edit) = fix {

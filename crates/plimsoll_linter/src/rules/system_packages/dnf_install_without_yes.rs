@@ -65,8 +65,8 @@ impl Rule for DnfInstallWithoutYes {
                     .report(
                         install.head_span(),
                         format!(
-                            "`{} {}` without `-y`: the confirmation prompt fails the build",
-                            install.tool, verb.text
+                            "`{}` without `-y`: the confirmation prompt fails the build",
+                            install.action()
                         ),
                     )
                     .help(format!("add `-y`: `{} install -y <package>`", install.tool));

@@ -205,6 +205,22 @@ impl<'s> PackageCommand<'s> {
         }
     }
 
+    /// The tool and its action as a user would name them: `dnf module install`,
+    /// `zypper dup`, `apt-get install` (options left out).
+    pub(crate) fn action(&self) -> String {
+        let mut action = self.tool.to_string();
+        let words = if self.is_sub("group", "install") || self.is_sub("module", "install") {
+            2
+        } else {
+            1
+        };
+        for word in self.operands.iter().take(words) {
+            action.push(' ');
+            action.push_str(&word.text);
+        }
+        action
+    }
+
     /// Operands after the first `skip` (the subcommand and any verb after it).
     pub(crate) fn operands_after(&self, skip: usize) -> &[&'s ShellWord] {
         self.operands.get(skip..).unwrap_or(&[])

@@ -79,7 +79,7 @@ impl Rule for YumCacheNotCleaned {
             let diagnostic = checker
                 .report(
                     install.head_span(),
-                    "`yum install` without `yum clean all` afterwards: the yum cache stays in this layer",
+                    format!("`{}` without `yum clean all` afterwards: the yum cache stays in this layer", install.action()),
                 )
                 .help("end the RUN with `&& yum clean all`");
             if let Some(edit) = fix {

@@ -61,8 +61,8 @@ impl Rule for YumInstallWithoutYes {
                     .report(
                         install.head_span(),
                         format!(
-                            "`yum {}` without `-y`: the confirmation prompt fails the build",
-                            verb.text
+                            "`{}` without `-y`: the confirmation prompt fails the build",
+                            install.action()
                         ),
                     )
                     .help("add `-y`: `yum install -y <package>`");

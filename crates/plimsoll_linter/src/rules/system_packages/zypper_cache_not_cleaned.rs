@@ -73,7 +73,7 @@ impl Rule for ZypperCacheNotCleaned {
             let diagnostic = checker
                 .report(
                     install.head_span(),
-                    "`zypper install` without `zypper clean` afterwards: the zypper cache stays in this layer",
+                    format!("`{}` without `zypper clean` afterwards: the zypper cache stays in this layer", install.action()),
                 )
                 .help("end the RUN with `&& zypper clean`");
             if let Some(edit) = fix {

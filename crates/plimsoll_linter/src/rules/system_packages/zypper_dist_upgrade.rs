@@ -49,7 +49,7 @@ impl Rule for ZypperDistUpgrade {
                 checker
                     .report(
                         zypper.head_span(),
-                        "`zypper dist-upgrade` upgrades the whole distribution inside the build: the image no longer matches its base",
+                        format!("`{}` upgrades the whole distribution inside the build: the image no longer matches its base", zypper.action()),
                     )
                     .help("use a newer base image, or update the packages you need by name");
             }

@@ -67,14 +67,14 @@ impl Rule for ZypperWithoutNonInteractive {
                 {
                     continue;
                 }
-                let (Some(name), Some(sub)) = (zypper.name_word(), zypper.subcommand()) else {
+                let Some(name) = zypper.name_word() else {
                     continue;
                 };
                 let fix = insert_after(&run, name, "--non-interactive");
                 let diagnostic = checker
                     .report(
                         zypper.head_span(),
-                        format!("`zypper {sub}` without `--non-interactive`: the confirmation prompt stops the build"),
+                        format!("`{}` without `--non-interactive`: the confirmation prompt stops the build", zypper.action()),
                     )
                     .help("add `--non-interactive` after `zypper` (or `-y` after the subcommand)");
                 if let Some(edit) = fix {
