@@ -2,7 +2,7 @@ use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
 use super::package_command::{package_commands, Manager};
-use super::{package_values, runs};
+use super::{display_name, package_values, runs, unpinned_message};
 
 declare_rule! {
     /// ## What it does
@@ -58,14 +58,15 @@ impl Rule for ApkPackageUnpinned {
                     continue;
                 }
                 for (word, values) in package_values(model, run.index, add.operands_after(1)) {
-                    if values.iter().all(|v| is_pinned(v)) {
+                    let unpinned: Vec<&String> = values.iter().filter(|v| !is_pinned(v)).collect();
+                    if unpinned.is_empty() {
                         continue;
                     }
-                    let name = word.text.as_str();
+                    let name = display_name(word);
                     checker
                         .report(
                             word.span,
-                            format!("`{name}` is installed without a version: each build may get a different one"),
+                            unpinned_message(word, &unpinned),
                         )
                         .help(format!(
                             "pin it: `{name}=<version>`, or `{name}~<major.minor>` for a release line"

@@ -2,7 +2,7 @@ use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
 use super::package_command::Manager;
-use super::{runs, unpinned_rpms};
+use super::{display_name, runs, unpinned_message, unpinned_rpms};
 
 declare_rule! {
     /// ## What it does
@@ -58,8 +58,8 @@ impl Rule for DnfPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         for run in runs(model) {
-            for (word, module) in unpinned_rpms(model, &run, Manager::Dnf) {
-                let name = word.text.as_str();
+            for (word, module, unpinned) in unpinned_rpms(model, &run, Manager::Dnf) {
+                let name = display_name(word);
                 let (message, help) = if module {
                     (
                         format!("module `{name}` is installed without a stream"),
@@ -67,7 +67,7 @@ impl Rule for DnfPackageUnpinned {
                     )
                 } else {
                     (
-                        format!("`{name}` is installed without a version: each build may get a different one"),
+                        unpinned_message(word, &unpinned.iter().collect::<Vec<_>>()),
                         format!("pin it: `{name}-<version>` (`dnf list --showduplicates {name}` lists them)"),
                     )
                 };

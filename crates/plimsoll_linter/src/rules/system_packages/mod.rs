@@ -171,7 +171,7 @@ pub(crate) fn unpinned_rpms<'m>(
     model: &SemanticModel<'_>,
     run: &Run<'m>,
     manager: Manager,
-) -> Vec<(&'m ShellWord, bool)> {
+) -> Vec<(&'m ShellWord, bool, Vec<String>)> {
     let variables = rpm_version::version_variables(model, run.index);
     let mut found = Vec::new();
     for install in package_commands(&run.script.commands) {
@@ -187,13 +187,18 @@ pub(crate) fn unpinned_rpms<'m>(
             continue;
         };
         for (word, values) in package_values(model, run.index, words) {
-            let pinned = if module {
-                values.iter().all(|v| v.contains(':'))
-            } else {
-                values.iter().all(|v| rpm_version::is_pinned(v, &variables))
-            };
-            if !pinned {
-                found.push((word, module));
+            let unpinned: Vec<String> = values
+                .into_iter()
+                .filter(|v| {
+                    if module {
+                        !v.contains(':')
+                    } else {
+                        !rpm_version::is_pinned(v, &variables)
+                    }
+                })
+                .collect();
+            if !unpinned.is_empty() {
+                found.push((word, module, unpinned));
             }
         }
     }
@@ -259,6 +264,32 @@ pub(crate) fn append_command(source: &str, run: &Run<'_>, command: &str) -> Opti
     rest.chars()
         .all(|c| c.is_whitespace() || c == '\\')
         .then(|| Edit::insert(end, format!(" && {command}")))
+}
+
+/// What an unpinned package word installs: the word itself, or, for a
+/// variable, the unpinned packages of the value ENV gave it.
+pub(crate) fn unpinned_message(word: &ShellWord, unpinned: &[&String]) -> String {
+    if whole_variable(word).is_none() {
+        return format!(
+            "`{}` is installed without a version: each build may get a different one",
+            word.text
+        );
+    }
+    let names: Vec<String> = unpinned.iter().map(|p| format!("`{p}`")).collect();
+    format!(
+        "`{}` (set by ENV) installs {} without a version: each build may get a different one",
+        word.text,
+        names.join(", ")
+    )
+}
+
+/// The package a help text names: the word, or `<package>` for a variable.
+pub(crate) fn display_name(word: &ShellWord) -> &str {
+    if whole_variable(word).is_some() {
+        "<package>"
+    } else {
+        &word.text
+    }
 }
 
 /// ENV variables in force at `index` (keys and values as written); in a file

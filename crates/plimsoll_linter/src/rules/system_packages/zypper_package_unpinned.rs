@@ -2,7 +2,7 @@ use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
 use super::package_command::{package_commands, Manager};
-use super::{package_values, runs};
+use super::{display_name, package_values, runs, unpinned_message};
 
 declare_rule! {
     /// ## What it does
@@ -64,19 +64,19 @@ impl Rule for ZypperPackageUnpinned {
                     continue;
                 }
                 for (word, values) in package_values(model, run.index, install.operands_after(1)) {
-                    if values
+                    let unpinned: Vec<&String> = values
                         .iter()
-                        .all(|v| v.contains(['=', '<', '>']) || v.ends_with(".rpm"))
-                    {
+                        .filter(|v| !(v.contains(['=', '<', '>']) || v.ends_with(".rpm")))
+                        .collect();
+                    if unpinned.is_empty() {
                         continue;
                     }
-                    let name = word.text.as_str();
+                    let name = display_name(word);
                     checker
-                        .report(
-                            word.span,
-                            format!("`{name}` is installed without a version: each build may get a different one"),
-                        )
-                        .help(format!("pin it: `{name}=<version>` (quote `>=`/`<` ranges from the shell)"));
+                        .report(word.span, unpinned_message(word, &unpinned))
+                        .help(format!(
+                            "pin it: `{name}=<version>` (quote `>=`/`<` ranges from the shell)"
+                        ));
                 }
             }
         }
