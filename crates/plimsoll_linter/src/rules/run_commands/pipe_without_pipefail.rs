@@ -101,31 +101,57 @@ impl Rule for PipeWithoutPipefail {
                         && !protected(commands, i, outer_pipefail)
                 })
                 .collect();
-            let Some(&first) = unprotected.first() else {
+            if unprotected.is_empty() {
                 continue;
-            };
-            let span = pipeline_span(commands, first);
+            }
+            let mut pipelines: Vec<Span> = unprotected
+                .iter()
+                .map(|&i| pipeline_span(commands, i))
+                .collect();
+            pipelines.dedup();
+            let span = pipelines[0];
             let fix = if stages_fixed.contains(&run.stage) {
                 None
             } else {
-                shell_fix(checker, &run, &commands[first])
+                // SHELL does not reach a child shell's pipes.
+                let reachable = unprotected
+                    .iter()
+                    .all(|&i| commands[i].nesting != Nesting::ChildShell);
+                reachable.then(|| shell_fix(checker, &run)).flatten()
             };
             if fix.is_some() {
                 stages_fixed.push(run.stage);
             }
-            let more = unprotected.len() - 1;
-            let message = if more == 0 {
-                "this pipeline's status is its last command's: without pipefail, failures before the last `|` are ignored".to_string()
-            } else {
-                format!("this pipeline's status is its last command's (and {more} more pipe(s) in this RUN): without pipefail, failures before the last `|` are ignored")
+            let message = match pipelines.len() {
+                1 => "this pipeline's status is its last command's: without pipefail, failures before the last `|` are ignored".to_string(),
+                n => format!("{n} pipelines in this RUN run without pipefail: each one's status is its last command's, so failures before the last `|` are ignored"),
             };
-            let diagnostic = checker
-                .report(span, message)
-                .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN, or start the script with `set -o pipefail &&` (bash, ash)");
+            let help = help_for(checker, &run, &commands[unprotected[0]]);
+            let diagnostic = checker.report(span, message).help(help);
             if let Some(fix) = fix {
                 diagnostic.fix(fix);
             }
         }
+    }
+}
+
+/// Where pipefail belongs for this pipe.
+fn help_for(checker: &Checker<'_>, run: &Run<'_>, pipe: &ShellCommand) -> String {
+    if pipe.nesting == Nesting::ChildShell {
+        return "give the inner shell the option: `bash -o pipefail -c '...'`, or start its script with `set -o pipefail`".to_string();
+    }
+    if run.is_exec_form() {
+        return "SHELL does not apply to exec form: add the option to the shell, `[\"bash\", \"-o\", \"pipefail\", \"-c\", \"...\"]`".to_string();
+    }
+    let image = run
+        .stage
+        .and_then(|s| root_image(checker.model, s))
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if image.contains("alpine") || image.contains("busybox") {
+        "add `SHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN (BusyBox ash supports pipefail), or start the script with `set -o pipefail &&`".to_string()
+    } else {
+        "add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN, or start the script with `set -o pipefail &&` (bash, ash)".to_string()
     }
 }
 
@@ -139,8 +165,11 @@ fn outer_pipefail(checker: &Checker<'_>, run: &Run<'_>) -> bool {
             .split_first()
             .is_some_and(|(_, rest)| sets_pipefail(rest));
     }
-    if let Some(shebang) = lone_heredoc_shebang(run) {
-        return shebang.split_whitespace().any(|w| w == "pipefail");
+    // A `#!` script runs its own interpreter; only a `set` inside it counts
+    // (Linux passes the rest of a `#!` line as one argument, so options there
+    // are unreliable).
+    if lone_heredoc_shebang(run).is_some() {
+        return false;
     }
     effective_shell(checker.model, run.index).is_some_and(|shell| {
         let words: Vec<&str> = shell.args.iter().map(|a| a.value.as_str()).collect();
@@ -246,9 +275,9 @@ fn pipeline_span(commands: &[ShellCommand], index: usize) -> Span {
 
 /// `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, where bash
 /// is certainly there and SHELL would reach the pipe.
-fn shell_fix(checker: &Checker<'_>, run: &Run<'_>, pipe: &ShellCommand) -> Option<Fix> {
+fn shell_fix(checker: &Checker<'_>, run: &Run<'_>) -> Option<Fix> {
     let model = checker.model;
-    if run.onbuild || run.is_exec_form() || pipe.nesting == Nesting::ChildShell {
+    if run.onbuild || run.is_exec_form() {
         return None;
     }
     if lone_heredoc_shebang(run).is_some() || effective_shell(model, run.index).is_some() {

@@ -107,18 +107,28 @@ impl Rule for UnpinnedNpmPackage {
                     if pinned(&package.text) != Some(false) {
                         continue;
                     }
-                    checker
-                        .report(
-                            package.span,
-                            format!(
-                                "`{}` has no version: npm installs whatever is newest when the layer is built",
-                                package.text
-                            ),
+                    let text = &package.text;
+                    let lower = text.to_ascii_lowercase();
+                    let (message, help) = if lower.contains("://")
+                        || lower.starts_with("git@")
+                        || lower.starts_with("github:")
+                    {
+                        (
+                            format!("`{text}` is not pinned to a tag or commit: npm installs whatever the branch holds when the layer is built"),
+                            "add the ref after the repository: `git+https://host/repo.git#<tag or commit>`".to_string(),
                         )
-                        .help(format!(
-                            "pin it (`{}@<version>`), or list it in package.json and run `npm ci`",
-                            name_of(&package.text)
-                        ));
+                    } else if text.len() > name_of(text).len() {
+                        (
+                            format!("`{text}` names a moving tag, not a version: npm installs whatever it points to when the layer is built"),
+                            format!("pin it (`{}@<version>`), or list it in package.json and run `npm ci`", name_of(text)),
+                        )
+                    } else {
+                        (
+                            format!("`{text}` has no version: npm installs whatever is newest when the layer is built"),
+                            format!("pin it (`{text}@<version>`), or list it in package.json and run `npm ci`"),
+                        )
+                    };
+                    checker.report(package.span, message).help(help);
                 }
             }
         }

@@ -144,18 +144,24 @@ impl Rule for UnpinnedPipPackage {
                         PipTool::Pipx => "pipx",
                         PipTool::UvPip => "uv pip",
                     };
-                    checker
-                        .report(
-                            package.span,
-                            format!(
-                                "`{}` has no version: {tool} installs whatever is newest when the layer is built",
-                                package.text
-                            ),
+                    let text = &package.text;
+                    let (message, help) = if is_vcs(text) {
+                        (
+                            format!("`{text}` is not pinned to a tag or commit: {tool} installs whatever the branch holds when the layer is built"),
+                            "add the ref after the repository: `git+https://host/repo.git@<tag or commit>`".to_string(),
                         )
-                        .help(format!(
-                            "pin it (`{}==<version>`) or install from a requirements file (`-r requirements.txt`)",
-                            package.text
-                        ));
+                    } else if call.tool == PipTool::Pipx {
+                        (
+                            format!("`{text}` has no version: {tool} installs whatever is newest when the layer is built"),
+                            format!("pin it: `{text}==<version>`"),
+                        )
+                    } else {
+                        (
+                            format!("`{text}` has no version: {tool} installs whatever is newest when the layer is built"),
+                            format!("pin it (`{text}==<version>`) or install from a requirements file (`-r requirements.txt`)"),
+                        )
+                    };
+                    checker.report(package.span, message).help(help);
                 }
             }
         }
@@ -175,6 +181,14 @@ fn uses_requirements_or_constraints(args: &[crate::shell::ShellWord]) -> bool {
                     .take_while(|c| !"tibfCpP".contains(*c))
                     .any(|c| c == 'r' || c == 'c'))
     })
+}
+
+/// A VCS requirement (`git+https://...`).
+fn is_vcs(spec: &str) -> bool {
+    let lower = spec.to_ascii_lowercase();
+    ["git+", "hg+", "svn+", "bzr+"]
+        .iter()
+        .any(|vcs| lower.starts_with(vcs))
 }
 
 /// Is this requirement pinned? `None` when its value is only known at build time.

@@ -1,3 +1,5 @@
+use plimsoll_syntax::Span;
+
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 use crate::shell::ShellCommand;
@@ -68,9 +70,9 @@ impl Rule for YarnCacheInLayer {
             }
             let commands = &run.script.commands;
             for (position, command) in commands.iter().enumerate() {
-                if !is_yarn_install(command) {
+                let Some(last_word) = yarn_install(command) else {
                     continue;
-                }
+                };
                 let folder = variable_for(model, &run, command, "YARN_CACHE_FOLDER");
                 let mounted = has_throwaway_mount(run.instruction, |target| {
                     target.contains(".cache/yarn")
@@ -85,7 +87,7 @@ impl Rule for YarnCacheInLayer {
                 let Some(name) = &command.name else { continue };
                 checker
                     .report(
-                        name.span.cover(command.subcommand().map_or(name.span, |s| s.span)),
+                        name.span.cover(last_word),
                         "yarn keeps every fetched package in its cache, and this RUN stores that cache in the layer",
                     )
                     .help("append `&& yarn cache clean`, or mount the cache: `RUN --mount=type=cache,target=/usr/local/share/.cache/yarn`");
@@ -94,22 +96,24 @@ impl Rule for YarnCacheInLayer {
     }
 }
 
-/// `yarn`, `yarn install`, `yarn add x`, `yarn global add x`.
-fn is_yarn_install(command: &ShellCommand) -> bool {
+/// `yarn`, `yarn install`, `yarn add x`, `yarn global add x`: the span of
+/// the command's name or its last subcommand word.
+fn yarn_install(command: &ShellCommand) -> Option<Span> {
+    let name = command.name.as_ref()?;
     if command.program() != Some("yarn")
         || command
             .args
             .iter()
             .any(|a| matches!(a.text.as_str(), "-v" | "--version" | "-h" | "--help"))
     {
-        return false;
+        return None;
     }
-    let mut words = command.positional_args().map(|w| w.text.as_str());
+    let mut words = command.positional_args();
     match words.next() {
-        None => true,
-        Some("install" | "add") => true,
-        Some("global") => words.next() == Some("add"),
-        _ => false,
+        None => Some(name.span),
+        Some(w) if matches!(w.text.as_str(), "install" | "add") => Some(w.span),
+        Some(w) if w.text == "global" => words.next().filter(|w| w.text == "add").map(|w| w.span),
+        _ => None,
     }
 }
 
