@@ -47,7 +47,12 @@ fn hadolint_rule_cases_for_aliased_codes() {
         {
             continue;
         }
-        let source = case["dockerfile"].as_str().unwrap();
+        // ONBUILD variants: the text hadolint linted, with each RUN wrapped in ONBUILD.
+        let source = case["linted_dockerfile"]
+            .as_str()
+            .filter(|_| case["onbuild"] == Value::Bool(true))
+            .or(case["dockerfile"].as_str())
+            .unwrap();
         let file = plimsoll_syntax::parse(source);
         let fired = lint(source, &file, &rules, &settings.options)
             .diagnostics
