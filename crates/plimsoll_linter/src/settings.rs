@@ -17,6 +17,45 @@ pub struct RuleOptions {
     pub non_root_images: Vec<String>,
     /// Registries images may come from (hadolint `trustedRegistries`, DL3026).
     pub trusted_registries: Vec<String>,
+    /// Labels every image must carry, with the type of their value
+    /// (hadolint `label-schema`, DL3049 and DL3051–DL3058).
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Labels outside `label-schema` are findings (hadolint `strict-labels`, DL3050).
+    pub strict_labels: bool,
+}
+
+/// What a label's value must be (hadolint's label-schema types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelType {
+    /// Any text (only emptiness is checked).
+    Text,
+    Url,
+    /// An RFC 3339 timestamp.
+    Rfc3339,
+    /// An SPDX license expression.
+    Spdx,
+    /// A git commit hash (7 or 40 hex digits).
+    Hash,
+    /// A semantic version.
+    Semver,
+    Email,
+}
+
+impl LabelType {
+    /// The type as hadolint and the config files spell it.
+    pub fn parse(text: &str) -> Option<LabelType> {
+        Some(match text {
+            "" | "text" => LabelType::Text,
+            "url" => LabelType::Url,
+            "rfc3339" => LabelType::Rfc3339,
+            "spdx" => LabelType::Spdx,
+            "hash" => LabelType::Hash,
+            "semver" => LabelType::Semver,
+            "email" => LabelType::Email,
+            _ => return None,
+        })
+    }
 }
 
 /// Rule selection as the user wrote it.
