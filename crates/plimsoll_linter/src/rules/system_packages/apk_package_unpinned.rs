@@ -33,7 +33,7 @@ declare_rule! {
     /// package. Values of `--virtual`/`-t`, `--repository`/`-X`, `--root`/`-p`
     /// and the other value-taking options are not packages; `add` must be the
     /// subcommand. A package given as one variable (`$PACKAGES`) is checked
-    /// against the value an `ENV` gave it, and not reported when a build
+    /// against the value the script or an `ENV` gave it, and not reported when a build
     /// argument or nothing in the Dockerfile sets it (hadolint reports it).
     ///
     /// ## References
@@ -57,7 +57,7 @@ impl Rule for ApkPackageUnpinned {
                 if add.manager != Manager::Apk || !add.is(&["add"]) {
                     continue;
                 }
-                for (word, values) in package_values(model, run.index, add.operands_after(1)) {
+                for (word, values) in package_values(model, &run, add.operands_after(1)) {
                     let unpinned: Vec<&String> = values.iter().filter(|v| !is_pinned(v)).collect();
                     if unpinned.is_empty() {
                         continue;

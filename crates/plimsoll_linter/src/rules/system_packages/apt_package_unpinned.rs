@@ -34,7 +34,7 @@ declare_rule! {
     /// `-o`, `-c`, `-a` and `-t` are not packages, and `install` must be the
     /// subcommand (hadolint matches any `install` word, e.g.
     /// `apt-get download install`). A package given as one variable
-    /// (`$PACKAGES`) is checked against the value an `ENV` gave it, and not
+    /// (`$PACKAGES`) is checked against the value the script or an `ENV` gave it, and not
     /// reported when a build argument or nothing in the Dockerfile sets it
     /// (hadolint reports it). `sudo apt-get` and `sh -c "apt-get ..."` are
     /// checked too.
@@ -60,7 +60,7 @@ impl Rule for AptPackageUnpinned {
                 if install.manager != Manager::AptGet || !install.is(&["install"]) {
                     continue;
                 }
-                for (word, values) in package_values(model, run.index, install.operands_after(1)) {
+                for (word, values) in package_values(model, &run, install.operands_after(1)) {
                     let unpinned: Vec<&String> = values.iter().filter(|v| !is_pinned(v)).collect();
                     if unpinned.is_empty() {
                         continue;

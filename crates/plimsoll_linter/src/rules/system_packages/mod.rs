@@ -186,7 +186,7 @@ pub(crate) fn unpinned_rpms<'m>(
         } else {
             continue;
         };
-        for (word, values) in package_values(model, run.index, words) {
+        for (word, values) in package_values(model, run, words) {
             let unpinned: Vec<String> = values
                 .into_iter()
                 .filter(|v| {
@@ -277,7 +277,7 @@ pub(crate) fn unpinned_message(word: &ShellWord, unpinned: &[&String]) -> String
     }
     let names: Vec<String> = unpinned.iter().map(|p| format!("`{p}`")).collect();
     format!(
-        "`{}` (set by ENV) installs {} without a version: each build may get a different one",
+        "`{}` installs {} without a version: each build may get a different one",
         word.text,
         names.join(", ")
     )
@@ -320,24 +320,39 @@ pub(crate) fn whole_variable(word: &ShellWord) -> Option<&str> {
 }
 
 /// The package words of an install to check for a version pin, each with the
-/// texts to judge: a literal word is itself; a word that is one ENV variable
-/// is that variable's value, split into words; a word that is a build
-/// argument or an unknown variable is left out (its value is not known here).
+/// texts to judge: a literal word is itself; a word that is one variable is
+/// the value the script assigned it earlier (`PKGS="a b" && yum install $PKGS`)
+/// or else the value an ENV gave it, split into words, leaving out words that
+/// are themselves variables. A build argument or an unknown variable is left
+/// out: its value is not known here.
 pub(crate) fn package_values<'w>(
     model: &SemanticModel<'_>,
-    index: usize,
+    run: &Run<'_>,
     words: &[&'w ShellWord],
 ) -> Vec<(&'w ShellWord, Vec<String>)> {
-    let env = env_in_scope(model, index);
+    let env = env_in_scope(model, run.index);
     words
         .iter()
         .filter_map(|word| match whole_variable(word) {
             Some(name) => {
-                let (_, value) = env.iter().rev().find(|(k, _)| *k == name)?;
-                if value.contains('$') {
-                    return None;
-                }
-                let parts: Vec<String> = value.split_whitespace().map(str::to_string).collect();
+                let assigned = run
+                    .script
+                    .commands
+                    .iter()
+                    .rev()
+                    .filter(|c| c.name.is_none() && c.span.end <= word.span.start)
+                    .flat_map(|c| c.assignments.iter().rev())
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.text.trim_matches(|c| c == '"' || c == '\'').to_string());
+                let value = match assigned {
+                    Some(value) => value,
+                    None => env.iter().rev().find(|(k, _)| *k == name)?.1.to_string(),
+                };
+                let parts: Vec<String> = value
+                    .split_whitespace()
+                    .filter(|p| !p.contains('$'))
+                    .map(str::to_string)
+                    .collect();
                 (!parts.is_empty()).then_some((*word, parts))
             }
             None => Some((*word, vec![word.text.clone()])),

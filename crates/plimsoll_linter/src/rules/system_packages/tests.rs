@@ -35,6 +35,14 @@ fn each_unpinned_package_is_its_own_finding() {
 }
 
 #[test]
+fn package_variables_resolve_through_script_assignments() {
+    let source = "FROM centos:7\nRUN INSTALL_PKGS=\"nginx gettext-0.19 $EXTRA\" && yum install -y $INSTALL_PKGS && yum clean all\n";
+    assert_eq!(flagged(source, "yum-package-unpinned"), ["$INSTALL_PKGS"]);
+    let pinned = "FROM centos:7\nRUN PKGS='nginx-1.20.1 gettext-0.19' && yum install -y $PKGS && yum clean all\n";
+    assert!(flagged(pinned, "yum-package-unpinned").is_empty());
+}
+
+#[test]
 fn onbuild_heredoc_sudo_and_child_shells_are_read() {
     let source = "FROM debian:12\nONBUILD RUN apt-get install -y curl\nRUN <<EOF\nset -e\napt-get install -y wget\nEOF\nRUN sudo apt-get install -y jq && sh -c 'apt-get install -y make'\n";
     assert_eq!(

@@ -36,7 +36,7 @@ declare_rule! {
     /// package. Values of value-taking options (`--enablerepo epel`,
     /// `--setopt x=y`) are not packages, and groups (`yum group install`)
     /// are not checked: they have no version. A package given as one
-    /// variable (`$PACKAGES`) is checked against the value an `ENV` gave it,
+    /// variable (`$PACKAGES`) is checked against the value the script or an `ENV` gave it,
     /// and not reported when a build argument or nothing in the Dockerfile
     /// sets it (hadolint reports it).
     ///

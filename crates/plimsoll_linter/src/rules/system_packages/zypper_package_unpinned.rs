@@ -33,7 +33,7 @@ declare_rule! {
     /// package. Values of value-taking options (`-r repo`, `--from repo`,
     /// `-t pattern`) are not packages, and installs of another type than
     /// `package` are not checked. A package given as one variable
-    /// (`$PACKAGES`) is checked against the value an `ENV` gave it, and not
+    /// (`$PACKAGES`) is checked against the value the script or an `ENV` gave it, and not
     /// reported when a build argument or nothing in the Dockerfile sets it.
     ///
     /// ## References
@@ -63,7 +63,7 @@ impl Rule for ZypperPackageUnpinned {
                 {
                     continue;
                 }
-                for (word, values) in package_values(model, run.index, install.operands_after(1)) {
+                for (word, values) in package_values(model, &run, install.operands_after(1)) {
                     let unpinned: Vec<&String> = values
                         .iter()
                         .filter(|v| !(v.contains(['=', '<', '>']) || v.ends_with(".rpm")))
