@@ -172,7 +172,7 @@ pub(crate) fn unpinned_rpms<'m>(
     run: &Run<'m>,
     manager: Manager,
 ) -> Vec<(&'m ShellWord, bool, Vec<String>)> {
-    let variables = rpm_version::version_variables(model, run.index);
+    let variables = rpm_version::version_variables(model, run);
     let mut found = Vec::new();
     for install in package_commands(&run.script.commands) {
         if install.manager != manager {
