@@ -21,4 +21,4 @@ pub use checker::Checker;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use lint::{lint, LintOutput, LintWarning};
 pub use rule::{Category, Described, Rule, RuleMeta};
-pub use settings::{ResolvedRules, RuleOptions, Settings};
+pub use settings::{FixMode, ResolvedRules, RuleOptions, Settings};
