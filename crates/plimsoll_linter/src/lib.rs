@@ -16,6 +16,7 @@ mod rules;
 pub mod semantic;
 pub mod settings;
 pub mod shell;
+mod text_edit;
 
 pub use checker::Checker;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
