@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod knowledge;
 mod lint;
+pub mod optimize;
 pub mod pragma;
 pub mod registry;
 pub mod rule;

@@ -28,17 +28,6 @@ pub(crate) fn instruction_lines(source: &str, instruction: &Instruction) -> Span
     Span::new(start, end)
 }
 
-/// The text of [`instruction_lines`], always ending with a newline.
-pub(crate) fn instruction_text(source: &str, instruction: &Instruction) -> String {
-    let mut text = instruction_lines(source, instruction)
-        .text(source)
-        .to_string();
-    if !text.ends_with('\n') {
-        text.push_str(newline(source));
-    }
-    text
-}
-
 /// `\r\n` when the file's first line ends that way, else `\n`.
 pub(crate) fn newline(source: &str) -> &'static str {
     match source.find('\n') {
@@ -55,6 +44,21 @@ pub(crate) fn indentation(source: &str, offset: usize) -> &str {
     &line[..width]
 }
 
+/// The start of the comment lines directly above the line at `offset`
+/// (comments describe, and pragmas target, the instruction below them).
+pub(crate) fn comment_block_start(source: &str, offset: usize) -> usize {
+    let mut start = line_start(source, offset);
+    while start > 0 {
+        let previous = line_start(source, start - 1);
+        if source[previous..start].trim_start().starts_with('#') {
+            start = previous;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,7 +72,10 @@ mod tests {
             instruction_lines(source, run).text(source),
             "  RUN x \\\n  y\n"
         );
-        assert_eq!(instruction_text(source, &file.instructions[2]), "CMD z\n");
+        assert_eq!(
+            instruction_lines(source, &file.instructions[2]).text(source),
+            "CMD z"
+        );
         assert_eq!(indentation(source, run.span.start as usize), "  ");
         assert_eq!(newline("A\r\nB"), "\r\n");
         assert_eq!(newline("A\nB\r\n"), "\n");

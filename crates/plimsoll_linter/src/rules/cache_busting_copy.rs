@@ -82,12 +82,9 @@ declare_rule! {
 }
 
 /// One COPY that busts the cache of a later dependency install.
-#[allow(dead_code)] // the optimizer reads the rest
 pub(crate) struct CacheBust {
     /// The volatile COPY/ADD.
     pub copy_index: usize,
-    /// The RUN with the install.
-    pub run_index: usize,
     pub install: &'static DependencyInstall,
     /// The install command, as written.
     pub command: String,
@@ -152,7 +149,6 @@ pub(crate) fn cache_busts(model: &SemanticModel<'_>) -> Vec<CacheBust> {
                 let text = command.span.text(model.source).trim().to_string();
                 found.push(CacheBust {
                     copy_index: copy.index,
-                    run_index: index,
                     install,
                     message: format!(
                         "`{}` copies the sources before `{text}` (RUN on line {line}): any source change re-runs the dependency install",
@@ -322,7 +318,13 @@ fn split_copy(
     let copy_lines = text_edit::instruction_lines(source, instruction);
     let indent = text_edit::indentation(source, instruction.span.start as usize);
     let manifest_copy = format!("{indent}{}{newline}", words.join(" "));
-    let moved = text_edit::instruction_text(source, instruction);
+    // Comments above the COPY describe it (or are pragmas for it): they move along.
+    let comments_start = text_edit::comment_block_start(source, copy_lines.start as usize);
+    let copy_lines = Span::new(comments_start, copy_lines.end as usize);
+    let mut moved = copy_lines.text(source).to_string();
+    if !moved.ends_with('\n') {
+        moved.push_str(newline);
+    }
     let run = model.instruction(run_index);
     let after_run = text_edit::next_line_start(source, run.span.end as usize);
     let moved = if after_run == source.len() && !source.ends_with('\n') {
