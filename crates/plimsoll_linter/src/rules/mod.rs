@@ -7,10 +7,10 @@ pub(crate) mod run_commands;
 pub(crate) mod system_packages;
 
 mod base_image_env;
-mod cache_busting_copy;
-mod chown_after_copy;
+pub(crate) mod cache_busting_copy;
+pub(crate) mod chown_after_copy;
 mod consistent_instruction_casing;
-mod copy_paths;
+pub(crate) mod copy_paths;
 mod duplicate_stage_name;
 mod exec_form;
 mod exec_form_cmd;
