@@ -141,9 +141,9 @@ fn user_span_is_the_name_before_the_group() {
 
 #[test]
 fn base_images_expand_global_arg_defaults() {
-    let source = "ARG REGISTRY=ghcr.io/acme\nARG TAG\nFROM ${REGISTRY}/base\nFROM ${REGISTRY}/base:${TAG}\nFROM img${UNSET}\n";
+    let source = "ARG REGISTRY=ghcr.io/acme\nARG TAG\nFROM ${REGISTRY}/base\nFROM ${REGISTRY}/base:${TAG}\nFROM img${UNSET}\nFROM ${UNSET}/node\n";
     assert_eq!(
         findings("untagged-base-image", source),
-        ["3:6 ${REGISTRY}/base"]
+        ["3:6 ${REGISTRY}/base", "6:6 ${UNSET}/node"]
     );
 }
