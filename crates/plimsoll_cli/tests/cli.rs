@@ -33,8 +33,8 @@ fn write(dir: &Path, name: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
-const CLEAN: &str = "FROM alpine:3.20\nUSER nobody\nCMD [\"true\"]\n";
-const SHELL_CMD: &str = "FROM alpine:3.20\nUSER nobody\nCMD echo hi\n";
+const CLEAN: &str = "FROM alpine:3.20\nUSER 65534\nCMD [\"true\"]\n";
+const SHELL_CMD: &str = "FROM alpine:3.20\nUSER 65534\nCMD echo hi\n";
 
 #[test]
 fn exit_codes_follow_the_threshold() {
@@ -404,7 +404,7 @@ fn output_has_no_colour_when_not_a_terminal() {
 #[test]
 fn fix_diff_and_fix_only() {
     let dir = tempfile::tempdir().unwrap();
-    let original = "FROM alpine:3.20\n# keep this comment\nENV MODE production\nUSER nobody\nCMD node server.js\nENTRYPOINT run --port $PORT\n";
+    let original = "FROM alpine:3.20\n# keep this comment\nENV MODE production\nUSER 65534\nCMD node server.js\nENTRYPOINT run --port $PORT\n";
     write(dir.path(), "Dockerfile", original);
 
     // --diff shows the safe fixes, writes nothing, exits 1.
@@ -440,7 +440,7 @@ fn fix_diff_and_fix_only() {
     let after = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert_eq!(
         after,
-        "FROM alpine:3.20\n# keep this comment\nENV MODE=production\nUSER nobody\nCMD [\"node\", \"server.js\"]\nENTRYPOINT run --port $PORT\n"
+        "FROM alpine:3.20\n# keep this comment\nENV MODE=production\nUSER 65534\nCMD [\"node\", \"server.js\"]\nENTRYPOINT run --port $PORT\n"
     );
     assert!(
         stderr(&fixed)
