@@ -185,7 +185,11 @@ impl Suppressions {
         let named = |list: &[String]| {
             list.iter().any(|s| {
                 if s == BUILDKIT_ALL {
-                    rule.aliases.iter().any(|a| is_buildkit_alias(a))
+                    // BuildKit's `skip=all` leaves experimental checks alone.
+                    rule.aliases.iter().any(|a| {
+                        is_buildkit_alias(a)
+                            && !crate::knowledge::EXPERIMENTAL_BUILDKIT_CHECKS.contains(a)
+                    })
                 } else {
                     selector_matches(s, rule)
                 }
@@ -229,5 +233,18 @@ mod tests {
         assert!(!is_inline_ignore("check=skip=JSONArgsRecommended"));
         assert_eq!(parse_pragma("just a comment about hadolint"), None);
         assert_eq!(parse_pragma("plimsoll ignores things"), None);
+    }
+
+    #[test]
+    fn skip_all_leaves_experimental_checks_alone() {
+        let file = plimsoll_syntax::parse("# check=skip=all\nFROM scratch\n");
+        let suppressions = Suppressions::from_file(&file);
+        let span = Span::new(17, 29);
+        let experimental = &crate::rules::InvalidDefinitionDescription::META;
+        assert!(!suppressions.is_suppressed(experimental, span));
+        assert!(suppressions.is_suppressed(&crate::rules::MaintainerDeprecated::META, span));
+        let named =
+            plimsoll_syntax::parse("# check=skip=InvalidDefinitionDescription\nFROM scratch\n");
+        assert!(Suppressions::from_file(&named).is_suppressed(experimental, Span::new(42, 54)));
     }
 }
