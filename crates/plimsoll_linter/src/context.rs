@@ -1,0 +1,64 @@
+//! The build context, for callers that lint with one.
+//!
+//! The caller (the CLI, an editor) builds a [`BuildContext`] snapshot with
+//! [`BuildContext::load`], lets [`prepare`] read the few files the rules look
+//! into, and passes it to [`crate::lint_with_context`]. Rules only read the
+//! snapshot: all disk access happens here and in `plimsoll_context`, bounded
+//! in entries, time and bytes, and never through a symlink.
+
+use plimsoll_syntax::Dockerfile;
+
+pub use plimsoll_context::{
+    BuildContext, ContextEntry, ContextListing, ContextOrigin, EntryKind, IgnoreFileKind,
+    Truncation, WalkLimits,
+};
+
+use crate::rules::context as family;
+use crate::semantic::SemanticModel;
+use crate::settings::ResolvedRules;
+
+/// The most bytes read from one context file (scripts, `.npmrc`, keys).
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024;
+
+/// The most context files read for one Dockerfile.
+pub const MAX_FILES_READ: usize = 256;
+
+/// Whether any of `rules` reads the build context: when none does, walking it
+/// is wasted time.
+pub fn wants_context(rules: &ResolvedRules) -> bool {
+    rules.rules.iter().any(|(rule, _)| {
+        family::RULES
+            .iter()
+            .any(|r| std::ptr::eq(r.meta(), rule.meta()))
+    })
+}
+
+/// Reads into `context` the text of the files the context rules inspect for
+/// this Dockerfile: the entrypoint script it runs, and copied files whose
+/// content tells whether they hold a secret (`.npmrc`, keys). Returns the
+/// number of files read.
+pub fn prepare(context: &mut BuildContext, source: &str, file: &Dockerfile) -> usize {
+    let model = SemanticModel::new(source, file);
+    let mut wanted: Vec<String> = Vec::new();
+    if let Some(script) = family::sources::entrypoint_script(&model, context) {
+        wanted.push(script.context_path);
+    }
+    for source in family::sources::context_sources(&model) {
+        let Some(taken) = source.resolve(&context.listing) else {
+            continue;
+        };
+        wanted.extend(
+            taken
+                .into_iter()
+                .filter(|e| e.kind == EntryKind::File && family::secret_needs_text(&e.path))
+                .map(|e| e.path.clone()),
+        );
+        if wanted.len() >= MAX_FILES_READ {
+            break;
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    wanted.truncate(MAX_FILES_READ);
+    context.read_texts(&wanted, MAX_TEXT_BYTES)
+}
