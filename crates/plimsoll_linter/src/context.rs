@@ -37,8 +37,32 @@ pub fn wants_context(rules: &ResolvedRules) -> bool {
 /// this Dockerfile: the entrypoint script it runs, and copied files whose
 /// content tells whether they hold a secret (`.npmrc`, keys). Returns the
 /// number of files read.
-pub fn prepare(context: &mut BuildContext, source: &str, file: &Dockerfile) -> usize {
+///
+/// An assumed context (the Dockerfile's folder) in which none of the sources
+/// the Dockerfile names exists is most likely not the build's context: the
+/// error says so, and the caller should lint without it rather than report
+/// every source as missing.
+pub fn prepare(context: &mut BuildContext, source: &str, file: &Dockerfile) -> Result<usize, String> {
     let model = SemanticModel::new(source, file);
+    if context.origin == ContextOrigin::DockerfileFolder && context.is_complete() {
+        let named: Vec<_> = family::sources::context_sources(&model)
+            .into_iter()
+            .filter(|s| !s.is_whole_context() && !s.has_wildcards())
+            .collect();
+        let found = named.iter().any(|s| {
+            s.resolve(&context.listing).is_some_and(|t| !t.is_empty())
+                || family::sources::ignored_match(s, context).is_some()
+        });
+        if !named.is_empty() && !found {
+            return Err(format!(
+                "none of the {} COPY/ADD source{} named in this file exist in {}, its folder: \
+                 the build must use another context; context checks skipped (pass --context DIR)",
+                named.len(),
+                if named.len() == 1 { "" } else { "s" },
+                context.root.display()
+            ));
+        }
+    }
     let mut wanted: Vec<String> = Vec::new();
     if let Some(script) = family::sources::entrypoint_script(&model, context) {
         wanted.push(script.context_path);
@@ -60,5 +84,5 @@ pub fn prepare(context: &mut BuildContext, source: &str, file: &Dockerfile) -> u
     wanted.sort();
     wanted.dedup();
     wanted.truncate(MAX_FILES_READ);
-    context.read_texts(&wanted, MAX_TEXT_BYTES)
+    Ok(context.read_texts(&wanted, MAX_TEXT_BYTES))
 }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use plimsoll_linter::config::{self, Config, Threshold};
 use plimsoll_linter::fix::{fix_source, AppliedFix};
-use plimsoll_linter::{lint, Settings, Severity};
+use plimsoll_linter::{lint_with_context, Settings, Severity};
 use plimsoll_syntax::LineIndex;
 use similar::TextDiff;
 
@@ -339,8 +339,38 @@ fn lint_input(
         original
     };
     let file = plimsoll_syntax::parse(&source);
-    let output = lint(&source, &file, &rules, &settings.options);
+    let mut context_notes = Vec::new();
+    let context = if plimsoll_linter::context::wants_context(&rules) {
+        let dockerfile = match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin { name, .. } => (name.as_os_str() != "-").then_some(name.as_path()),
+        };
+        let choice = super::context::ContextChoice {
+            explicit: args.context.as_deref(),
+            disabled: args.no_context,
+        };
+        let mut context = super::context::load(dockerfile, &choice)?;
+        if let Some(loaded) = &mut context {
+            context_notes = loaded.notes();
+            if let Err(note) = plimsoll_linter::context::prepare(loaded, &source, &file) {
+                context_notes.push(note);
+                context = None;
+            }
+        }
+        context
+    } else {
+        None
+    };
+    let output = lint_with_context(&source, &file, &rules, &settings.options, context.as_ref());
     let mut warnings = output.warnings;
+    warnings.extend(
+        context_notes
+            .into_iter()
+            .map(|message| plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message,
+            }),
+    );
     warnings.extend(
         rules
             .unknown_selectors

@@ -233,9 +233,8 @@ impl Rule for ContextBloat {
                 })
                 .collect();
             let message = format!(
-                "`{} {}` sends {} ({}) the image does not need: {}",
-                source.instruction.keyword_text,
-                source.arg.value,
+                "`{}` sends {} ({}) the image does not need: {}",
+                source.describe(),
                 files(total_files),
                 human_bytes(total_bytes),
                 join_list(&parts, 5)

@@ -1,4 +1,4 @@
-use plimsoll_context::{BuildContext, ContextOrigin};
+use plimsoll_context::BuildContext;
 
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
@@ -38,9 +38,10 @@ declare_rule! {
     ///
     /// ## Which context?
     /// `plimsoll check` assumes the Dockerfile's folder unless `--context DIR`
-    /// says otherwise. When none of the sources exist in the assumed folder,
-    /// the build most likely uses another context: one finding says so
-    /// instead of one per source.
+    /// says otherwise. When none of the sources the Dockerfile names exist in
+    /// the assumed folder, the build most likely uses another context: a
+    /// warning says so and the context checks are skipped, instead of one
+    /// error per source.
     pub struct CopyMissingSource {
         name: "copy-missing-source",
         code: "PL600",
@@ -72,29 +73,6 @@ impl Rule for CopyMissingSource {
             if taken.is_empty() && ignored_match(source, context).is_none() {
                 missing.push(source);
             }
-        }
-        let Some(first) = missing.first() else {
-            return;
-        };
-        if context.origin == ContextOrigin::DockerfileFolder && missing.len() == sources.len() {
-            let what = if sources.len() == 1 {
-                format!("`{}` is", first.clean_path())
-            } else {
-                format!("none of the {} COPY/ADD sources are", sources.len())
-            };
-            checker
-                .report(
-                    first.arg.span,
-                    format!(
-                        "{what} in the build context, assumed to be the Dockerfile's folder{}",
-                        first.defaults_note()
-                    ),
-                )
-                .help(
-                    "if the build runs with another context (`docker build -f <this file> DIR`), \
-                     lint with `--context DIR`; otherwise the build fails at this step",
-                );
-            return;
         }
         for source in missing {
             let path = source.clean_path();

@@ -183,9 +183,8 @@ impl Rule for SecretInContext {
                 "secrets"
             };
             let message = format!(
-                "`{} {}` copies {what} into the image: {}",
-                source.instruction.keyword_text,
-                source.arg.value,
+                "`{}` copies {what} into the image: {}",
+                source.describe(),
                 join_list(&named, 6)
             );
             checker.report(source.arg.span, message).help(format!(

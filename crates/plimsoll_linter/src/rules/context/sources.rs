@@ -48,6 +48,17 @@ impl ContextSource<'_> {
         resolve_pattern(&self.path, &self.excludes, listing)
     }
 
+    /// The instruction as written, for messages: `COPY . .` (long ones cut).
+    pub fn describe(&self) -> String {
+        let words: Vec<&str> = self.instruction.args.iter().map(|a| a.value.as_str()).collect();
+        let text = format!("{} {}", self.instruction.keyword_text, words.join(" "));
+        if text.chars().count() > 60 {
+            format!("{}…", text.chars().take(59).collect::<String>())
+        } else {
+            text
+        }
+    }
+
     /// "with the default of ARG X" when defaults were used, for messages.
     pub fn defaults_note(&self) -> String {
         match self.defaults_used.as_slice() {
