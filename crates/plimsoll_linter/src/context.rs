@@ -42,7 +42,11 @@ pub fn wants_context(rules: &ResolvedRules) -> bool {
 /// the Dockerfile names exists is most likely not the build's context: the
 /// error says so, and the caller should lint without it rather than report
 /// every source as missing.
-pub fn prepare(context: &mut BuildContext, source: &str, file: &Dockerfile) -> Result<usize, String> {
+pub fn prepare(
+    context: &mut BuildContext,
+    source: &str,
+    file: &Dockerfile,
+) -> Result<usize, String> {
     let model = SemanticModel::new(source, file);
     if context.origin == ContextOrigin::DockerfileFolder && context.is_complete() {
         let named: Vec<_> = family::sources::context_sources(&model)

@@ -194,29 +194,40 @@ fn write_text(
         }
     }
     if asking {
+        let built = |stage: usize| report.stages.get(stage).is_some_and(|s| s.built_by_default);
         let reruns = report.reruns();
-        let lines: Vec<String> = reruns.iter().map(|(_, line)| line.to_string()).collect();
-        writeln!(
-            out,
-            "\n{} step{} rebuild; {} RUN{} re-run{}",
-            report.invalidated_layers(),
-            if report.invalidated_layers() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            reruns.len(),
-            if reruns.len() == 1 { "" } else { "s" },
-            if lines.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (line{} {})",
-                    if lines.len() == 1 { "" } else { "s" },
-                    lines.join(", ")
-                )
-            }
-        )?;
+        let lines = |by_default: bool| -> Vec<String> {
+            reruns
+                .iter()
+                .filter(|(stage, _)| built(*stage) == by_default)
+                .map(|(_, line)| line.to_string())
+                .collect()
+        };
+        let (main, other) = (lines(true), lines(false));
+        let steps = report.invalidated_layers();
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut summary = format!(
+            "\n{steps} step{} rebuild; {} RUN{} re-run",
+            plural(steps),
+            main.len(),
+            plural(main.len())
+        );
+        if !main.is_empty() {
+            summary.push_str(&format!(
+                " (line{} {})",
+                plural(main.len()),
+                main.join(", ")
+            ));
+        }
+        if !other.is_empty() {
+            summary.push_str(&format!(
+                ", and {} in stages not built by default (line{} {})",
+                other.len(),
+                plural(other.len()),
+                other.join(", ")
+            ));
+        }
+        writeln!(out, "{summary}")?;
         if !report.unused_changes.is_empty() {
             writeln!(
                 out,

@@ -82,7 +82,13 @@ impl Rule for CopyIgnoredFile {
                 .excluded_by(&path)
                 .map(|p| format!(" (line {}: `{}`)", p.line(), p.source()))
                 .unwrap_or_default();
-            let message = if source.has_wildcards() {
+            let inside = source.clean_path().starts_with(&format!("{path}/"));
+            let message = if source.has_wildcards() && inside {
+                format!(
+                    "`{}` is inside `{path}`, which `{file_name}` excludes{reason}: {verb} copies nothing",
+                    source.arg.value
+                )
+            } else if source.has_wildcards() {
                 format!(
                     "`{}` matches only files that `{file_name}` excludes, such as `{path}`{reason}: {verb} copies nothing",
                     source.arg.value
@@ -94,7 +100,8 @@ impl Rule for CopyIgnoredFile {
                 )
             };
             checker.report(source.arg.span, message).help(format!(
-                "narrow the pattern or add an exception `!{path}` to `{file_name}`, or drop the source"
+                "narrow the pattern or add an exception `!{}` to `{file_name}`, or drop the source",
+                source.clean_path()
             ));
         }
     }

@@ -50,7 +50,12 @@ impl ContextSource<'_> {
 
     /// The instruction as written, for messages: `COPY . .` (long ones cut).
     pub fn describe(&self) -> String {
-        let words: Vec<&str> = self.instruction.args.iter().map(|a| a.value.as_str()).collect();
+        let words: Vec<&str> = self
+            .instruction
+            .args
+            .iter()
+            .map(|a| a.value.as_str())
+            .collect();
         let text = format!("{} {}", self.instruction.keyword_text, words.join(" "));
         if text.chars().count() > 60 {
             format!("{}…", text.chars().take(59).collect::<String>())
@@ -239,8 +244,8 @@ pub(crate) fn expand(
                 model
                     .global_args
                     .iter()
-                    .filter(|g| g.name == name)
-                    .last()
+                    .rev()
+                    .find(|g| g.name == name)
                     .and_then(|g| g.default.map(str::to_owned))
             });
             return default.filter(|d| !d.contains('$')).map(|d| (d, true));
