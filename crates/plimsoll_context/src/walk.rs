@@ -22,7 +22,7 @@ pub struct WalkLimits {
 impl Default for WalkLimits {
     fn default() -> Self {
         Self {
-            max_entries: 100_000,
+            max_entries: 200_000,
             max_duration: Duration::from_secs(5),
         }
     }

@@ -43,7 +43,7 @@ pub fn load(
     }
 }
 
-/// The walk's bounds: 100,000 entries and 5 s unless
+/// The walk's bounds: 200,000 entries and 5 s unless
 /// `PLIMSOLL_CONTEXT_MAX_ENTRIES` or `PLIMSOLL_CONTEXT_TIMEOUT_MS` say otherwise.
 fn limits_from_env() -> WalkLimits {
     let mut limits = WalkLimits::default();
