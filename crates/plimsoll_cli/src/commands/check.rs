@@ -381,13 +381,36 @@ fn lint_input(
             explicit: args.context.as_deref(),
             disabled: args.no_context,
         };
+        let started = std::time::Instant::now();
         let mut context = super::context::load(dockerfile, &choice)?;
         if let Some(loaded) = &mut context {
             context_notes = loaded.notes();
-            if let Err(note) = plimsoll_linter::context::prepare(loaded, &source, &file) {
-                context_notes.push(note);
-                context = None;
+            match plimsoll_linter::context::prepare(loaded, &source, &file) {
+                Err(note) => {
+                    context_notes.push(note);
+                    context = None;
+                }
+                Ok(read) if args.verbose => {
+                    let ignore = match &loaded.ignore {
+                        Some(i) => format!(
+                            "{} excluded by {}",
+                            loaded.listing.excluded.len(),
+                            i.file.path.display()
+                        ),
+                        None => "no ignore file".to_owned(),
+                    };
+                    eprintln!(
+                        "context: {}: {} ({} entries sent, {ignore}; {read} file(s) read; {} ms)",
+                        input.display(),
+                        loaded.root.display(),
+                        loaded.listing.entries.len(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                Ok(_) => {}
             }
+        } else if args.verbose {
+            eprintln!("context: {}: none", input.display());
         }
         context
     } else {
