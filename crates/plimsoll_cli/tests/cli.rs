@@ -504,10 +504,19 @@ fn shellcheck_absent_or_misconfigured_is_said() {
     // `plimsoll()` runs without PATH, so no shellcheck is found.
     let verbose = plimsoll(dir.path(), &["check", "--verbose", "Dockerfile"]);
     assert_eq!(verbose.status.code(), Some(0));
+    let said = stderr(&verbose);
+    let lines: Vec<&str> = said.lines().collect();
     assert_eq!(
-        stderr(&verbose),
-        "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH\n"
+        lines[0],
+        "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH"
     );
+    // --verbose also says which build context was read (its time varies).
+    assert!(
+        lines[1]
+            .starts_with("context: Dockerfile: . (1 entries sent, no ignore file; 0 file(s) read;"),
+        "{said}"
+    );
+    assert_eq!(lines.len(), 2, "{said}");
     let quiet = plimsoll(dir.path(), &["check", "Dockerfile"]);
     assert_eq!(stderr(&quiet), "");
     let missing = plimsoll(
@@ -528,11 +537,11 @@ fn shellcheck_findings_are_reported_with_their_codes() {
     write(
         dir.path(),
         "Dockerfile",
-        "FROM alpine:3.20\nUSER nobody\nRUN cd /tmp\n",
+        "FROM alpine:3.20\nUSER nobody\nRUN ls /tmp\n",
     );
-    // A stand-in that reports SC2164 on line 3 of every script it is given
+    // A stand-in that reports SC2012 on line 3 of every script it is given
     // (line 1 and 2 are plimsoll's header), columns 1 to 8.
-    let comment = r#"{"file":"%s","line":3,"endLine":3,"column":1,"endColumn":8,"level":"warning","code":2164,"message":"Use cd ... || exit","fix":null}"#;
+    let comment = r#"{"file":"%s","line":3,"endLine":3,"column":1,"endColumn":8,"level":"info","code":2012,"message":"Use find instead of ls","fix":null}"#;
     write(
         dir.path(),
         "fake-shellcheck",
@@ -555,7 +564,7 @@ fn shellcheck_findings_are_reported_with_their_codes() {
     );
     assert_eq!(
         stdout(&output),
-        "Dockerfile:3:5: warning SC2164 Use cd ... || exit\n"
+        "Dockerfile:3:5: info SC2012 Use find instead of ls\n"
     );
     assert_eq!(output.status.code(), Some(1));
     let ignored = plimsoll(
@@ -563,7 +572,7 @@ fn shellcheck_findings_are_reported_with_their_codes() {
         &[
             "check",
             "--ignore",
-            "SC2164",
+            "SC2012",
             "--shellcheck",
             fake.to_str().unwrap(),
             "Dockerfile",

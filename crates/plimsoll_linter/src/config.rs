@@ -19,7 +19,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Severity;
 use crate::knowledge::is_foreign_code;
-use crate::settings::{is_known_selector, LabelType, RuleOptions, Settings};
+use crate::settings::{is_known_selector, FixMode, LabelType, RuleOptions, Settings};
 
 /// When a run fails (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +307,14 @@ struct TomlConfig {
     severity: BTreeMap<String, Spanned<String>>,
     per_file_ignores: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     rules: TomlRules,
+    fix: TomlFix,
+}
+
+/// `[fix]`: `modes = { "exec-form-cmd" = "never" }` (or a `[fix.modes]` table).
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct TomlFix {
+    modes: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -352,6 +360,20 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         severity.insert(selector.clone(), parsed);
         selectors.push((line(level.span()), selector));
     }
+    let mut fix_modes = BTreeMap::new();
+    for (selector, mode) in &raw.fix.modes {
+        let parsed = FixMode::parse(mode.get_ref()).ok_or_else(|| {
+            error(
+                mode.span(),
+                format!(
+                    "unknown fix mode `{}` for `{selector}` (expected always, unsafe-only or never)",
+                    mode.get_ref()
+                ),
+            )
+        })?;
+        fix_modes.insert(selector.clone(), parsed);
+        selectors.push((line(mode.span()), selector));
+    }
     let failure_threshold = match &raw.failure_threshold {
         Some(t) => Some(Threshold::parse(t.get_ref()).ok_or_else(|| {
             error(
@@ -384,6 +406,7 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ignore: strings(&raw.ignore),
             severity,
             options: raw.rules.options,
+            fix_modes,
         },
         failure_threshold,
         per_file_ignores,
@@ -545,6 +568,14 @@ fn parse_hadolint(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     for (level, codes) in overrides {
         for code in codes {
+            // In hadolint, giving a rule that is off by default (DL1001, DL3057)
+            // a severity turns it on.
+            let off_by_default = crate::registry::all()
+                .iter()
+                .any(|r| !r.meta().default_enabled && r.meta().is_named(&code));
+            if off_by_default {
+                config.settings.extend_select.push(code.clone());
+            }
             config.settings.severity.insert(code, level);
         }
     }

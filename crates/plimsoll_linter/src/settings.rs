@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, Fix, Severity};
 use crate::registry;
 use crate::rule::{Category, Rule, RuleMeta};
 
@@ -69,6 +69,43 @@ pub struct Settings {
     /// Severity per selector.
     pub severity: BTreeMap<String, Severity>,
     pub options: RuleOptions,
+    /// Fix mode per selector (`[fix.modes]` in the config).
+    pub fix_modes: BTreeMap<String, FixMode>,
+}
+
+/// Whether and when a rule's fixes are applied, whatever the rule says about
+/// their safety.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixMode {
+    /// Applied by `--fix`, even fixes the rule marks unsafe.
+    Always,
+    /// Applied only with `--unsafe-fixes`, even fixes the rule marks safe.
+    UnsafeOnly,
+    /// Never applied; the finding is reported without a fix.
+    Never,
+}
+
+impl FixMode {
+    /// `always`, `unsafe-only` (also `unsafe_only`), `never`.
+    pub fn parse(text: &str) -> Option<FixMode> {
+        match text.to_ascii_lowercase().replace('_', "-").as_str() {
+            "always" => Some(FixMode::Always),
+            "unsafe-only" => Some(FixMode::UnsafeOnly),
+            "never" => Some(FixMode::Never),
+            _ => None,
+        }
+    }
+
+    /// The fix as this mode lets it through: re-marked, or dropped.
+    pub fn apply(self, mut fix: Fix) -> Option<Fix> {
+        match self {
+            FixMode::Always => fix.applicability = Applicability::Safe,
+            FixMode::UnsafeOnly => fix.applicability = Applicability::Unsafe,
+            FixMode::Never => return None,
+        }
+        Some(fix)
+    }
 }
 
 /// The rules that will run, with their effective severity.
@@ -76,6 +113,8 @@ pub struct ResolvedRules {
     pub rules: Vec<(&'static dyn Rule, Severity)>,
     /// Selectors that named nothing.
     pub unknown_selectors: Vec<String>,
+    /// Rules with a configured fix mode (the most specific selector wins).
+    pub fix_modes: Vec<(&'static RuleMeta, FixMode)>,
 }
 
 impl ResolvedRules {
@@ -84,6 +123,14 @@ impl ResolvedRules {
             .iter()
             .find(|(r, _)| std::ptr::eq(r.meta(), rule))
             .map(|&(_, severity)| severity)
+    }
+
+    /// The configured fix mode of `rule`, if any.
+    pub fn fix_mode_of(&self, rule: &RuleMeta) -> Option<FixMode> {
+        self.fix_modes
+            .iter()
+            .find(|(r, _)| std::ptr::eq(*r, rule))
+            .map(|&(_, mode)| mode)
     }
 }
 
@@ -121,6 +168,7 @@ impl Settings {
         note_unknown(&self.extend_select);
         note_unknown(&self.ignore);
         note_unknown(&self.severity.keys().cloned().collect::<Vec<_>>());
+        note_unknown(&self.fix_modes.keys().cloned().collect::<Vec<_>>());
 
         let rules = registry::all()
             .iter()
@@ -132,10 +180,21 @@ impl Settings {
                     .unwrap_or(rule.meta().severity);
                 (rule, severity)
             })
+            .collect::<Vec<(&'static dyn Rule, Severity)>>();
+        let fix_modes = rules
+            .iter()
+            .filter_map(|(rule, _)| {
+                self.fix_modes
+                    .iter()
+                    .filter(|(s, _)| selector_matches(s, rule.meta()))
+                    .max_by_key(|(s, _)| specificity(s, rule.meta()))
+                    .map(|(_, &mode)| (rule.meta(), mode))
+            })
             .collect();
         ResolvedRules {
             rules,
             unknown_selectors: unknown,
+            fix_modes,
         }
     }
 

@@ -446,6 +446,22 @@ fn hadolint_override_in_several_lists_keeps_the_most_severe() {
 }
 
 #[test]
+fn hadolint_override_turns_on_rules_that_are_off_by_default() {
+    let config = load_yaml("override:\n  warning: [DL3057, DL3008]\n  style: [DL1001]\n");
+    assert_eq!(config.settings.extend_select, ["DL1001", "DL3057"]);
+    let rules = config.settings.resolve();
+    let named = |name: &str| rules.rules.iter().find(|(r, _)| r.meta().name == name);
+    assert_eq!(
+        named("missing-healthcheck").map(|&(_, s)| s),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        named("inline-ignore-pragma").map(|&(_, s)| s),
+        Some(Severity::Style)
+    );
+}
+
+#[test]
 fn hadolint_thresholds_ignore_none_and_no_fail() {
     for (text, expected) in [
         (
@@ -538,4 +554,52 @@ fn hadolint_bad_values_are_errors_naming_file_and_line() {
             "{text:?} gave {shown}"
         );
     }
+}
+
+#[test]
+fn fix_modes_are_read_inline_or_as_a_table_and_resolve_by_selector() {
+    use plimsoll_linter::FixMode;
+    let (_dir, inline) = load_toml(
+        "select = [\"all\"]\n[fix]\nmodes = { \"exec-form-cmd\" = \"never\", \"DL3025\" = \"unsafe-only\", style = \"always\" }\n",
+    );
+    let (_dir2, table) = load_toml(
+        "select = [\"all\"]\n[fix.modes]\n\"exec-form-cmd\" = \"never\"\nDL3025 = \"unsafe-only\"\nstyle = \"always\"\n",
+    );
+    for config in [&inline, &table] {
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+        let rules = config.settings.resolve();
+        let mode = |name: &str| {
+            let rule = plimsoll_linter::registry::find(name).unwrap();
+            rules.fix_mode_of(rule.meta())
+        };
+        // The rule's own name beats the alias it shares with exec-form-entrypoint.
+        assert_eq!(mode("exec-form-cmd"), Some(FixMode::Never));
+        assert_eq!(mode("exec-form-entrypoint"), Some(FixMode::UnsafeOnly));
+        assert_eq!(mode("stage-name-casing"), Some(FixMode::Always));
+        assert_eq!(mode("non-root-user"), None);
+    }
+}
+
+#[test]
+fn fix_mode_errors_and_unknown_selectors_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "[fix.modes]\n\"exec-form-cmd\" = \"sometimes\"\n",
+    );
+    let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains("plimsoll.toml:2: "), "{shown}");
+    assert!(
+        shown.contains("unknown fix mode `sometimes` for `exec-form-cmd`"),
+        "{shown}"
+    );
+    let (_dir, config) = load_toml("[fix.modes]\n\"exec-form-cmdd\" = \"never\"\n");
+    assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+    assert!(config.warnings[0].contains("plimsoll.toml:2: "));
+    assert!(config.warnings[0].contains("`exec-form-cmdd`"));
+    write(dir.path(), "plimsoll.toml", "[fix]\nmode = {}\n");
+    let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
+    assert_eq!(error.line, Some(2), "{error}");
 }

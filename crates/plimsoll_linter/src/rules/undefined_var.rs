@@ -237,10 +237,10 @@ impl Rule for UndefinedVar {
                         }
                         let options: Vec<&str> = defined.iter().map(String::as_str).collect();
                         let suggestion = closest_name(name, &options);
-                        if !base_known
-                            && suggestion.is_none()
-                            && !defined_later.contains(name.as_str())
-                        {
+                        let later = defined_later
+                            .iter()
+                            .any(|d| *d == name || (windows && d.eq_ignore_ascii_case(name)));
+                        if !base_known && suggestion.is_none() && !later {
                             continue;
                         }
                         let span = reference_span(&word, name, escape);
@@ -251,7 +251,7 @@ impl Rule for UndefinedVar {
                             format!(
                                 "use `${s}`, or define `{name}` before this line with ARG or ENV"
                             )
-                        } else if defined_later.contains(name.as_str()) {
+                        } else if later {
                             format!("`{name}` is defined later in this stage: move its ARG or ENV above this line")
                         } else if PREDEFINED_PLATFORM_ARGS.contains(&name.as_str()) {
                             format!("BuildKit sets `{name}`, but a stage sees it only after `ARG {name}`")
@@ -283,4 +283,61 @@ fn reference_span(word: &Word<'_>, name: &str, escape: char) -> Span {
             let start = word.span.start as usize;
             Span::new(start + r.start as usize, start + r.end as usize)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::labels::tests::finding_lines;
+    use crate::settings::RuleOptions;
+
+    fn undefined(source: &str) -> Vec<u32> {
+        finding_lines("undefined-var", source, RuleOptions::default())
+    }
+
+    #[test]
+    fn same_instruction_definitions_do_not_count() {
+        // BuildKit expands every word of an ENV before setting any of them.
+        assert_eq!(undefined("FROM alpine\nENV A=1 B=$A\n"), vec![2]);
+        assert_eq!(
+            undefined("FROM alpine\nENV A=1\nENV B=$A\n"),
+            Vec::<u32>::new()
+        );
+    }
+
+    #[test]
+    fn unknown_images_report_only_later_definitions_and_near_misses() {
+        let source = "FROM example/base\nENV LD_LIBRARY_PATH=/x:$LD_LIBRARY_PATH\nCOPY $LATER .\nARG LATER=1\nENV APP_HOME=/a\nWORKDIR $APP_HOM\n";
+        assert_eq!(undefined(source), vec![3, 6]);
+        // The same file on a known image: LD_LIBRARY_PATH is not set by alpine.
+        assert_eq!(
+            undefined(&source.replace("example/base", "alpine:3.20")),
+            vec![2, 3, 6]
+        );
+    }
+
+    #[test]
+    fn windows_stages_compare_names_case_insensitively() {
+        // The backtick escape marks a Windows file (cmd shell).
+        let windows = "# escape=`\nFROM alpine\nARG AppDir=C:\\app\nWORKDIR $APPDIR\n";
+        assert_eq!(undefined(windows), Vec::<u32>::new());
+        let linux = "FROM alpine\nARG AppDir=/app\nWORKDIR $APPDIR\n";
+        assert_eq!(undefined(linux), vec![3]);
+        // Used before its (differently cased) declaration on an unknown image.
+        let later = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR $appdir\nARG AppDir=C:\\app\n";
+        assert_eq!(undefined(later), vec![2]);
+    }
+
+    #[test]
+    fn words_the_shell_expands_are_not_checked() {
+        let source = "FROM alpine\nRUN echo $NOPE\nCMD echo $NOPE\nEXPOSE $PORT\nHEALTHCHECK CMD curl $URL\nCOPY <<'EOF' /x\n$NOPE\nEOF\n";
+        assert_eq!(undefined(source), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn sbom_scan_arguments_are_never_reported() {
+        assert_eq!(
+            undefined("FROM alpine\nCOPY $BUILDKIT_SBOM_SCAN_STAGE .\n"),
+            Vec::<u32>::new()
+        );
+    }
 }

@@ -36,6 +36,12 @@ declare_rule! {
     /// to DL3002). plimsoll skips every value with a variable (an ENV or ARG
     /// value is not known until the build), `root`, and Windows stages.
     ///
+    /// ## Why it is off by default
+    /// `USER app` after creating `app` is what most guides teach and what
+    /// `non-root-user` asks for; flagging it everywhere would bury real
+    /// findings. Turn this rule on (`--extend-select non-numeric-user`) when
+    /// images run under Kubernetes' `runAsNonRoot`.
+    ///
     /// ## References
     /// hadolint DL3066.
     pub struct NonNumericUser {
@@ -46,6 +52,7 @@ declare_rule! {
         severity: Info,
         fix: None,
         summary: "USER by name rather than numeric ID cannot be checked outside the image",
+        default_enabled: false,
     }
 }
 

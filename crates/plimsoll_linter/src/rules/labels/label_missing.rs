@@ -138,3 +138,43 @@ impl Rule for LabelMissing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::labels::tests::finding_lines;
+    use crate::settings::{LabelType, RuleOptions};
+
+    fn missing(source: &str) -> Vec<u32> {
+        let mut options = RuleOptions::default();
+        options.label_schema.insert("foo".into(), LabelType::Text);
+        finding_lines("label-missing", source, options)
+    }
+
+    #[test]
+    fn stage_indices_and_case_insensitive_names_refer_to_stages() {
+        // `COPY --from=0` uses the first stage, which is then only a builder.
+        assert_eq!(
+            missing("FROM a AS build\nFROM b\nLABEL foo=1\nCOPY --from=0 /x /x\n"),
+            Vec::<u32>::new()
+        );
+        // `FROM Base` is the stage `base`, so it inherits the label.
+        assert_eq!(
+            missing("FROM a AS base\nLABEL foo=1\nFROM Base\n"),
+            Vec::<u32>::new()
+        );
+    }
+
+    #[test]
+    fn a_labelled_named_stage_excuses_its_base() {
+        assert_eq!(
+            missing("FROM a AS base\nFROM base AS final\nLABEL foo=1\n"),
+            Vec::<u32>::new()
+        );
+        assert_eq!(missing("FROM a AS base\nFROM base AS final\n"), vec![1, 2]);
+    }
+
+    #[test]
+    fn nothing_without_a_schema() {
+        assert!(finding_lines("label-missing", "FROM a\n", RuleOptions::default()).is_empty());
+    }
+}

@@ -134,3 +134,24 @@ pub(crate) fn check_label_values(
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::settings::{RuleOptions, Settings};
+
+    /// Lines (1-based) of the findings of `rule` on `source` with `options`.
+    pub(crate) fn finding_lines(rule: &str, source: &str, options: RuleOptions) -> Vec<u32> {
+        let settings = Settings {
+            select: Some(vec![rule.to_string()]),
+            options,
+            ..Settings::default()
+        };
+        let file = plimsoll_syntax::parse(source);
+        let index = plimsoll_syntax::LineIndex::new(source);
+        crate::lint(source, &file, &settings.resolve(), &settings.options)
+            .diagnostics
+            .iter()
+            .map(|d| index.line_column(d.span.start, source).line)
+            .collect()
+    }
+}

@@ -213,3 +213,48 @@ impl Rule for UntrustedRegistry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::labels::tests::finding_lines;
+    use crate::settings::RuleOptions;
+
+    fn untrusted(source: &str, trusted: &[&str]) -> Vec<u32> {
+        let options = RuleOptions {
+            trusted_registries: trusted.iter().map(|s| s.to_string()).collect(),
+            ..RuleOptions::default()
+        };
+        finding_lines("untrusted-registry", source, options)
+    }
+
+    #[test]
+    fn patterns_match_like_hadolint() {
+        let source = "FROM ubuntu:24.04\nFROM docker.io/library/ubuntu:24.04\nFROM a.b.random.com/x:1\nFROM random.com/x:1\nFROM localhost:5000/x:1\n";
+        assert_eq!(untrusted(source, &["*"]), Vec::<u32>::new());
+        assert_eq!(untrusted(source, &["*.random.com"]), vec![1, 2, 4, 5]);
+        assert_eq!(untrusted(source, &["*random.com"]), vec![1, 2, 5]);
+        assert_eq!(untrusted(source, &["docker*"]), vec![3, 4, 5]);
+        // `hub.docker.com` allows images without a registry, not `docker.io/...`.
+        assert_eq!(untrusted(source, &["hub.docker.com"]), vec![2, 3, 4, 5]);
+        assert_eq!(untrusted(source, &["localhost:5000"]), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn stages_scratch_and_unknown_registries_pass() {
+        let source = "FROM x.com/a:1 AS Build\nFROM build\nCOPY --from=0 /a /b\nCOPY --from=BUILD /a /b\nFROM scratch\nFROM ${REGISTRY}/a:1\n";
+        assert_eq!(untrusted(source, &["x.com"]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn global_arg_defaults_are_expanded() {
+        let source = "ARG REGISTRY=quay.io\nFROM ${REGISTRY}/a:1\nFROM $REGISTRY/b:1 AS b\n";
+        assert_eq!(untrusted(source, &["x.com"]), vec![2, 3]);
+        assert_eq!(untrusted(source, &["quay.io"]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn mounts_of_bind_and_cache_type_are_checked() {
+        let source = "FROM x.com/a:1\nRUN --mount=from=y.com/b:1,target=/b true\nRUN --mount=type=cache,from=y.com/b:1,target=/c true\nRUN --mount=type=tmpfs,target=/t true\n";
+        assert_eq!(untrusted(source, &["x.com"]), vec![2, 3]);
+    }
+}
