@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use plimsoll_linter::config::{self, Config, Threshold};
 use plimsoll_linter::fix::{fix_source, AppliedFix};
-use plimsoll_linter::{lint, Settings, Severity};
+use plimsoll_linter::shellcheck::Shellcheck;
+use plimsoll_linter::{lint_with_context, Settings, Severity};
 use plimsoll_syntax::LineIndex;
 use similar::TextDiff;
 
@@ -48,12 +49,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     check_selectors(args, &mut errors);
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
+    let shellcheck = find_shellcheck(args)?;
 
     let lint_one = |input: &Input| {
         let config = configs
             .get(&config_key(input.path()))
             .and_then(|c| c.as_ref());
-        lint_input(input, config, args)
+        lint_input(input, config, args, shellcheck.as_ref())
     };
     // One file (a pre-commit hook, an editor save) does not need a thread pool:
     // starting rayon's threads costs more than linting a small file.
@@ -329,10 +331,40 @@ struct FileFixes {
     diff: Option<String>,
 }
 
+/// The ShellCheck to run on RUN scripts, if any; `--verbose` says which.
+fn find_shellcheck(args: &CheckArgs) -> Result<Option<Shellcheck>, String> {
+    if args.no_shellcheck {
+        return Ok(None);
+    }
+    let found = match &args.shellcheck {
+        Some(path) if path.is_file() => Some(Shellcheck::at(path)),
+        Some(path) => {
+            return Err(format!(
+                "--shellcheck {}: no such executable file",
+                path.display()
+            ))
+        }
+        None => std::env::var_os("PATH").and_then(|path| Shellcheck::find_in(&path)),
+    };
+    if args.verbose {
+        match &found {
+            Some(shellcheck) => eprintln!(
+                "shellcheck: running {} on RUN scripts",
+                shellcheck.binary().display()
+            ),
+            None => eprintln!(
+                "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH"
+            ),
+        }
+    }
+    Ok(found)
+}
+
 fn lint_input(
     input: &Input,
     config: Option<&Config>,
     args: &CheckArgs,
+    shellcheck: Option<&Shellcheck>,
 ) -> Result<(FileReport, FileFixes), String> {
     let max_size = args
         .max_file_size
@@ -374,10 +406,81 @@ fn lint_input(
         original
     };
     let file = plimsoll_syntax::parse(&source);
-    let output = lint(&source, &file, &rules, &settings.options);
+    let mut context_notes = Vec::new();
+    let context = if plimsoll_linter::context::wants_context(&rules) {
+        let dockerfile = match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin { name, .. } => (name.as_os_str() != "-").then_some(name.as_path()),
+        };
+        let choice = super::context::ContextChoice {
+            explicit: args.context.as_deref(),
+            disabled: args.no_context,
+        };
+        let started = std::time::Instant::now();
+        let mut context = super::context::load(dockerfile, &choice)?;
+        if let Some(loaded) = &mut context {
+            context_notes = loaded.notes();
+            match plimsoll_linter::context::prepare(loaded, &source, &file) {
+                Err(note) => {
+                    context_notes.push(note);
+                    context = None;
+                }
+                Ok(read) if args.verbose => {
+                    let ignore = match &loaded.ignore {
+                        Some(i) => format!(
+                            "{} excluded by {}",
+                            loaded.listing.excluded.len(),
+                            i.file.path.display()
+                        ),
+                        None => "no ignore file".to_owned(),
+                    };
+                    eprintln!(
+                        "context: {}: {} ({} entries sent, {ignore}; {read} file(s) read; {} ms)",
+                        input.display(),
+                        loaded.root.display(),
+                        loaded.listing.entries.len(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                Ok(_) => {}
+            }
+        } else if args.verbose {
+            eprintln!("context: {}: none", input.display());
+        }
+        context
+    } else {
+        None
+    };
+    let mut output = lint_with_context(&source, &file, &rules, &settings.options, context.as_ref());
+    if let Some(shellcheck) = shellcheck {
+        match shellcheck.check(&source, &file, &settings) {
+            Ok(found) => {
+                output.diagnostics.extend(found);
+                output.diagnostics.sort_by(|a, b| {
+                    (a.span.start, a.span.end, a.rule.code).cmp(&(
+                        b.span.start,
+                        b.span.end,
+                        b.rule.code,
+                    ))
+                });
+            }
+            Err(error) => output.warnings.push(plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message: error.to_string(),
+            }),
+        }
+    }
+    let mut warnings = output.warnings;
+    warnings.extend(
+        context_notes
+            .into_iter()
+            .map(|message| plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message,
+            }),
+    );
     // Unknown selectors are reported once, not per file: command-line ones by
     // `check_selectors`, config ones by the config loader with file and line.
-    let warnings = output.warnings;
     let line_index = LineIndex::new(&source);
     let report = FileReport {
         path: input.display(),
