@@ -45,8 +45,13 @@ fi
 echo
 
 echo "== one small Dockerfile as a fresh process, 50 runs, median wall and CPU time"
-small=$(mktemp --suffix=.Dockerfile)
+# In a folder of its own, as in a small project: the build context rules walk
+# the Dockerfile's folder, and a shared folder such as /tmp can hold anything.
+project=$(mktemp -d)
+small=$project/Dockerfile
 printf 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nUSER 10001\nCMD ["gunicorn", "app:app"]\n' > "$small"
+printf 'flask\ngunicorn\n' > "$project/requirements.txt"
+printf 'from flask import Flask\napp = Flask(__name__)\n' > "$project/app.py"
 # Median wall time, and median CPU time (user + system) of the child: on a
 # busy machine the wall time is mostly waiting for a core; CPU time is not.
 median_ms() {
@@ -73,4 +78,5 @@ echo
 
 echo "== in-process throughput and scaling (plimsoll_bench)"
 "$target_dir"/release/plimsoll_bench "$corpus"
-rm -f "$files" "$small"
+rm -f "$files"
+rm -rf "$project"

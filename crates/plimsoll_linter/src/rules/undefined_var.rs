@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use plimsoll_syntax::shell_lex::{variable_references, Lexer};
 use plimsoll_syntax::{Instruction, Keyword, Span};
@@ -209,12 +209,24 @@ impl Rule for UndefinedVar {
                 .states
                 .get(stage.from_index)
                 .is_some_and(|s| s.shell != ShellKind::Posix);
+            // A set beside the list, so that each reference is one lookup: a
+            // walk over every name defined so far would make the rule
+            // quadratic in the number of ENV/ARG. Lower-cased on Windows.
+            let key = |name: &str| {
+                if windows {
+                    name.to_ascii_lowercase()
+                } else {
+                    name.to_string()
+                }
+            };
+            let mut defined_set: HashSet<String> = defined.iter().map(|d| key(d)).collect();
             for (index, instruction) in model.stage_instructions(stage) {
-                let defined_later: BTreeSet<&str> = stage_definitions
-                    .iter()
-                    .filter(|(at, _)| *at > index)
-                    .map(|(_, name)| *name)
-                    .collect();
+                // Only asked for a name that is not defined yet (rare).
+                let defined_later = |name: &str| {
+                    stage_definitions.iter().any(|(at, d)| {
+                        *at > index && (*d == name || (windows && d.eq_ignore_ascii_case(name)))
+                    })
+                };
                 for word in expanded_words(checker, instruction) {
                     let lexer = Lexer {
                         escape,
@@ -222,12 +234,7 @@ impl Rule for UndefinedVar {
                         case_insensitive_env: windows,
                         ..Lexer::default()
                     };
-                    let env = |name: &str| {
-                        defined
-                            .iter()
-                            .any(|d| d == name || (windows && d.eq_ignore_ascii_case(name)))
-                            .then(String::new)
-                    };
+                    let env = |name: &str| defined_set.contains(&key(name)).then(String::new);
                     let Ok(expansion) = lexer.process_word(word.text, &env) else {
                         continue;
                     };
@@ -237,9 +244,7 @@ impl Rule for UndefinedVar {
                         }
                         let options: Vec<&str> = defined.iter().map(String::as_str).collect();
                         let suggestion = closest_name(name, &options);
-                        let later = defined_later
-                            .iter()
-                            .any(|d| *d == name || (windows && d.eq_ignore_ascii_case(name)));
+                        let later = defined_later(name);
                         if !base_known && suggestion.is_none() && !later {
                             continue;
                         }
@@ -265,7 +270,10 @@ impl Rule for UndefinedVar {
                             .help(help);
                     }
                 }
-                defined.extend(definitions(instruction).into_iter().map(str::to_string));
+                for name in definitions(instruction) {
+                    defined_set.insert(key(name));
+                    defined.push(name.to_string());
+                }
             }
         }
     }

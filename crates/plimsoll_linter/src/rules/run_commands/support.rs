@@ -184,7 +184,13 @@ pub(crate) fn effective_shell<'m>(
     model: &'m SemanticModel<'_>,
     index: usize,
 ) -> Option<&'m Instruction> {
-    let stage = model.states.get(index)?.stage?;
+    let state = model.states.get(index)?;
+    // Most files have no SHELL: answer without walking back (asked per RUN,
+    // the walk would be quadratic).
+    if !state.shell_set {
+        return None;
+    }
+    let stage = state.stage?;
     for s in stage_ancestry(model, stage) {
         let body = model.stages[s].body.clone();
         let end = if s == stage {
@@ -249,11 +255,8 @@ pub(crate) fn variable_for(
         .last()
         .and_then(|d| d.default.map(str::to_string));
     let env = if run.stage.is_some() {
-        model
-            .env_at(run.index)
-            .into_iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
+        // A lookup, not `env_at`: asked per RUN, a full ENV listing is quadratic.
+        model.env_value(run.index, name).map(str::to_string)
     } else {
         before
             .iter()

@@ -206,12 +206,15 @@ pub(crate) fn unpinned_rpms<'m>(
     run: &Run<'m>,
     manager: Manager,
 ) -> Vec<(&'m ShellWord, bool, Vec<String>)> {
-    let variables = rpm_version::version_variables(model, run);
+    // Listed only for a RUN that installs with `manager`: the listing grows
+    // with the file, and asking it for every RUN would be quadratic.
+    let mut listed: Option<Vec<String>> = None;
     let mut found = Vec::new();
     for install in package_commands(&run.script.commands) {
         if install.manager != manager {
             continue;
         }
+        let variables = listed.get_or_insert_with(|| rpm_version::version_variables(model, run));
         let module = install.is_sub("module", "install");
         let words = if module {
             install.operands_after(2)
@@ -227,7 +230,7 @@ pub(crate) fn unpinned_rpms<'m>(
                     if module {
                         !v.contains(':')
                     } else {
-                        !rpm_version::is_pinned(v, &variables)
+                        !rpm_version::is_pinned(v, variables)
                     }
                 })
                 .collect();
@@ -326,6 +329,23 @@ pub(crate) fn display_name(word: &ShellWord) -> &str {
     }
 }
 
+/// The value of ENV variable `name` at `index`, as [`env_in_scope`] would
+/// give it, by lookup (asked per RUN, a full listing would be quadratic).
+pub(crate) fn env_value_in_scope<'a>(
+    model: &SemanticModel<'a>,
+    index: usize,
+    name: &str,
+) -> Option<&'a str> {
+    if model.states.get(index).is_some_and(|s| s.stage.is_some()) {
+        return model.env_value(index, name);
+    }
+    env_in_scope(model, index)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
 /// ENV variables in force at `index` (keys and values as written); in a file
 /// without FROM, every ENV above it.
 pub(crate) fn env_in_scope<'a>(model: &SemanticModel<'a>, index: usize) -> Vec<(&'a str, &'a str)> {
@@ -364,7 +384,6 @@ pub(crate) fn package_values<'w>(
     run: &Run<'_>,
     words: &[&'w ShellWord],
 ) -> Vec<(&'w ShellWord, Vec<String>)> {
-    let env = env_in_scope(model, run.index);
     words
         .iter()
         .filter_map(|word| match whole_variable(word) {
@@ -380,7 +399,7 @@ pub(crate) fn package_values<'w>(
                     .map(|(_, v)| v.text.trim_matches(|c| c == '"' || c == '\'').to_string());
                 let value = match assigned {
                     Some(value) => value,
-                    None => env.iter().rev().find(|(k, _)| *k == name)?.1.to_string(),
+                    None => env_value_in_scope(model, run.index, name)?.to_string(),
                 };
                 let parts: Vec<String> = value
                     .split_whitespace()
