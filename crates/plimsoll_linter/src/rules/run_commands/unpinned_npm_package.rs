@@ -40,6 +40,9 @@ declare_rule! {
     ///   where hadolint would take `dev` for a package.
     /// - A package given only through a variable (`npm i $PKG`) is not
     ///   flagged: its value is unknown before the build.
+    /// - Any URL with a `#ref` counts as pinned
+    ///   (`https://github.com/org/repo#<commit>`), not only `git` URLs.
+    /// - Commands behind wrappers (`sudo npm install -g x`) are found.
     ///
     /// ## References
     /// hadolint DL3016.

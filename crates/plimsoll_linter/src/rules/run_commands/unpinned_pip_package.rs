@@ -197,7 +197,9 @@ fn pinned(spec: &str) -> Option<bool> {
     if OPERATORS.iter().any(|op| spec.contains(op)) {
         return Some(true);
     }
-    if spec.contains('$') {
+    // `$PKGS`: the whole requirement comes from a variable. (A name with a
+    // variable suffix, `tensorflow${SUFFIX}`, still names a package.)
+    if spec.starts_with('$') {
         return None;
     }
     let lower = spec.to_ascii_lowercase();
@@ -250,5 +252,6 @@ mod tests {
             assert_eq!(pinned(spec), Some(false), "{spec}");
         }
         assert_eq!(pinned("$PKGS"), None);
+        assert_eq!(pinned("tensorflow${SUFFIX}"), Some(false));
     }
 }
