@@ -1,6 +1,9 @@
 //! Every rule against its fixtures in `fixtures/<rule-name>/`: `fires*` files
 //! must produce findings of that rule (the rendered report is a reviewed
-//! snapshot), `passes*` files must produce none.
+//! snapshot), `passes*` files must produce none. A rule that needs options
+//! (`trusted-registries`, `label-schema`, …) gets them from a `plimsoll.toml`
+//! in its fixture folder, found by the usual config discovery; only
+//! `*.Dockerfile` files are fixtures.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,9 +39,14 @@ fn rule_fixtures() {
     let mut rule_dirs: Vec<PathBuf> = fs::read_dir(&fixtures)
         .unwrap()
         .map(|e| e.unwrap().path())
-        // `parser/` and `formats/` hold inputs of other tests, not rule fixtures.
+        // `parser/`, `formats/` and `context/` (build-context trees, see
+        // tests/context.rs) hold inputs of other tests, not rule fixtures.
         .filter(|p| {
-            p.is_dir() && !matches!(p.file_name().unwrap().to_str(), Some("parser" | "formats"))
+            p.is_dir()
+                && !matches!(
+                    p.file_name().unwrap().to_str(),
+                    Some("parser" | "formats" | "context")
+                )
         })
         .collect();
     rule_dirs.sort();
@@ -48,6 +56,7 @@ fn rule_fixtures() {
         let mut files: Vec<PathBuf> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
             .collect();
         files.sort();
         assert!(

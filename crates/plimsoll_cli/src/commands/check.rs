@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use plimsoll_linter::config::{self, Config, Threshold};
 use plimsoll_linter::fix::{fix_source, AppliedFix};
-use plimsoll_linter::{lint, Settings, Severity};
+use plimsoll_linter::shellcheck::Shellcheck;
+use plimsoll_linter::{lint_with_context, Settings, Severity};
 use plimsoll_syntax::LineIndex;
 use similar::TextDiff;
 
@@ -47,6 +48,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     let mut errors: Vec<String> = Vec::new();
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
+    let shellcheck = find_shellcheck(args)?;
 
     let results: Vec<Result<(FileReport, FileFixes), String>> = inputs
         .par_iter()
@@ -54,7 +56,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
             let config = configs
                 .get(&config_key(input.path()))
                 .and_then(|c| c.as_ref());
-            lint_input(input, config, args)
+            lint_input(input, config, args, shellcheck.as_ref())
         })
         .collect();
     let mut reports = Vec::with_capacity(results.len());
@@ -298,10 +300,40 @@ struct FileFixes {
     diff: Option<String>,
 }
 
+/// The ShellCheck to run on RUN scripts, if any; `--verbose` says which.
+fn find_shellcheck(args: &CheckArgs) -> Result<Option<Shellcheck>, String> {
+    if args.no_shellcheck {
+        return Ok(None);
+    }
+    let found = match &args.shellcheck {
+        Some(path) if path.is_file() => Some(Shellcheck::at(path)),
+        Some(path) => {
+            return Err(format!(
+                "--shellcheck {}: no such executable file",
+                path.display()
+            ))
+        }
+        None => std::env::var_os("PATH").and_then(|path| Shellcheck::find_in(&path)),
+    };
+    if args.verbose {
+        match &found {
+            Some(shellcheck) => eprintln!(
+                "shellcheck: running {} on RUN scripts",
+                shellcheck.binary().display()
+            ),
+            None => eprintln!(
+                "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH"
+            ),
+        }
+    }
+    Ok(found)
+}
+
 fn lint_input(
     input: &Input,
     config: Option<&Config>,
     args: &CheckArgs,
+    shellcheck: Option<&Shellcheck>,
 ) -> Result<(FileReport, FileFixes), String> {
     let original = match input {
         Input::File(path) => super::read_dockerfile(path)?,
@@ -339,8 +371,79 @@ fn lint_input(
         original
     };
     let file = plimsoll_syntax::parse(&source);
-    let output = lint(&source, &file, &rules, &settings.options);
+    let mut context_notes = Vec::new();
+    let context = if plimsoll_linter::context::wants_context(&rules) {
+        let dockerfile = match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin { name, .. } => (name.as_os_str() != "-").then_some(name.as_path()),
+        };
+        let choice = super::context::ContextChoice {
+            explicit: args.context.as_deref(),
+            disabled: args.no_context,
+        };
+        let started = std::time::Instant::now();
+        let mut context = super::context::load(dockerfile, &choice)?;
+        if let Some(loaded) = &mut context {
+            context_notes = loaded.notes();
+            match plimsoll_linter::context::prepare(loaded, &source, &file) {
+                Err(note) => {
+                    context_notes.push(note);
+                    context = None;
+                }
+                Ok(read) if args.verbose => {
+                    let ignore = match &loaded.ignore {
+                        Some(i) => format!(
+                            "{} excluded by {}",
+                            loaded.listing.excluded.len(),
+                            i.file.path.display()
+                        ),
+                        None => "no ignore file".to_owned(),
+                    };
+                    eprintln!(
+                        "context: {}: {} ({} entries sent, {ignore}; {read} file(s) read; {} ms)",
+                        input.display(),
+                        loaded.root.display(),
+                        loaded.listing.entries.len(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                Ok(_) => {}
+            }
+        } else if args.verbose {
+            eprintln!("context: {}: none", input.display());
+        }
+        context
+    } else {
+        None
+    };
+    let mut output = lint_with_context(&source, &file, &rules, &settings.options, context.as_ref());
+    if let Some(shellcheck) = shellcheck {
+        match shellcheck.check(&source, &file, &settings) {
+            Ok(found) => {
+                output.diagnostics.extend(found);
+                output.diagnostics.sort_by(|a, b| {
+                    (a.span.start, a.span.end, a.rule.code).cmp(&(
+                        b.span.start,
+                        b.span.end,
+                        b.rule.code,
+                    ))
+                });
+            }
+            Err(error) => output.warnings.push(plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message: error.to_string(),
+            }),
+        }
+    }
     let mut warnings = output.warnings;
+    warnings.extend(
+        context_notes
+            .into_iter()
+            .map(|message| plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message,
+            }),
+    );
     warnings.extend(
         rules
             .unknown_selectors
