@@ -34,8 +34,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3028.
-    pub struct UnpinnedGem {
-        name: "unpinned-gem",
+    pub struct GemPackageUnpinned {
+        name: "gem-package-unpinned",
         code: "PL306",
         aliases: ["DL3028"],
         category: Maintainability,
@@ -111,7 +111,7 @@ const GEM_OPTIONS: OptionSpec = OptionSpec {
     ],
 };
 
-impl Rule for UnpinnedGem {
+impl Rule for GemPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {

@@ -39,8 +39,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3062.
-    pub struct UnpinnedGoPackage {
-        name: "unpinned-go-package",
+    pub struct GoPackageUnpinned {
+        name: "go-package-unpinned",
         code: "PL312",
         aliases: ["DL3062"],
         category: Maintainability,
@@ -75,7 +75,7 @@ const GO_VALUE_FLAGS: &[&str] = &[
     "-buildvcs",
 ];
 
-impl Rule for UnpinnedGoPackage {
+impl Rule for GoPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {

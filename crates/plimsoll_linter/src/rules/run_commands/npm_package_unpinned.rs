@@ -46,8 +46,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3016.
-    pub struct UnpinnedNpmPackage {
-        name: "unpinned-npm-package",
+    pub struct NpmPackageUnpinned {
+        name: "npm-package-unpinned",
         code: "PL305",
         aliases: ["DL3016"],
         category: Maintainability,
@@ -89,7 +89,7 @@ const NPM_OPTIONS: OptionSpec = OptionSpec {
     long_flags: &[],
 };
 
-impl Rule for UnpinnedNpmPackage {
+impl Rule for NpmPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {

@@ -42,8 +42,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3013.
-    pub struct UnpinnedPipPackage {
-        name: "unpinned-pip-package",
+    pub struct PipPackageUnpinned {
+        name: "pip-package-unpinned",
         code: "PL304",
         aliases: ["DL3013"],
         category: Maintainability,
@@ -122,7 +122,7 @@ pub(super) const PIP_INSTALL_OPTIONS: OptionSpec = OptionSpec {
     long_flags: &[],
 };
 
-impl Rule for UnpinnedPipPackage {
+impl Rule for PipPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {
