@@ -30,7 +30,8 @@ declare_rule! {
     /// `gem install --no-document rails` and `gem install -N rails` pass
     /// unchecked. plimsoll knows which of gem's options take a value; only
     /// unknown long options are assumed to take one, as hadolint does.
-    /// Arguments after `--` are build options, not gems.
+    /// Arguments after `--` are build options, not gems. A local `.gem`
+    /// file and a gem given only through a variable are not flagged.
     ///
     /// ## References
     /// hadolint DL3028.
