@@ -242,20 +242,29 @@ pub(super) fn hoist_package_installs(model: &SemanticModel<'_>) -> Vec<Proposal>
                 continue;
             }
             let (_, first) = passed[0];
-            let lines = text_edit::instruction_lines(source, run);
-            let moved_start = text_edit::comment_block_start(source, lines.start as usize);
-            let moved = Span::new(moved_start, lines.end as usize);
-            let mut text = moved.text(source).to_string();
+            let (block, blank_before) = text_edit::instruction_block(source, run);
+            let newline = text_edit::newline(source);
+            // The block without its leading blank line; a blank line follows it
+            // in its new place instead, to keep the spacing.
+            let body_start = if blank_before {
+                text_edit::next_line_start(source, block.start as usize)
+            } else {
+                block.start as usize
+            };
+            let mut text = source[body_start..block.end as usize].to_string();
             if !text.ends_with('\n') {
-                text.push_str(text_edit::newline(source));
+                text.push_str(newline);
+            }
+            if blank_before {
+                text.push_str(newline);
             }
             let at = text_edit::comment_block_start(source, first.span.start as usize);
             // Deleting the last line of a file without a final newline leaves
             // the newline before it: take that one instead.
-            let delete = if moved.end as usize == source.len() && !source.ends_with('\n') {
-                Span::new(moved_start.saturating_sub(1), source.len())
+            let delete = if block.end as usize == source.len() && !source.ends_with('\n') {
+                Span::new((block.start as usize).saturating_sub(1), source.len())
             } else {
-                moved
+                block
             };
             let copies: Vec<String> = passed
                 .iter()

@@ -295,8 +295,10 @@ pub(super) fn cleanup_into_layer(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 install.text.end,
                 format!("{}{}", joiner(model, &install), text),
             )];
-            let lines = text_edit::instruction_lines(model.source, cleanup.run);
-            edits.push(Edit::delete(lines));
+            edits.push(Edit::delete(text_edit::instruction_removal(
+                model.source,
+                cleanup.run,
+            )));
             proposals.push(Proposal {
                 transformation: "cleanup-into-layer",
                 at: cleanup.run.span.start,
@@ -337,20 +339,35 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 matches!(c.program(), Some("apt-get" | "apt"))
                     && c.subcommand().is_some_and(|s| s.text == "update")
             });
-            let lists_removal: Vec<&&ShellCommand> = run
+            // Commands that empty what the mounts now hold: `rm` of apt's
+            // lists or cache folders, `apt-get clean`.
+            let apt_dirs =
+                |p: &str| p.starts_with("/var/lib/apt/lists") || p.starts_with("/var/cache/apt");
+            let removals: Vec<(usize, &&ShellCommand)> = run
                 .commands
                 .iter()
-                .filter(|c| {
-                    c.program() == Some("rm")
-                        && c.positional_args().count() == 1
-                        && c.positional_args()
-                            .all(|a| a.text == "/var/lib/apt/lists/*")
+                .enumerate()
+                .filter(|(_, c)| match c.program() {
+                    Some("rm") => {
+                        c.positional_args().count() > 0
+                            && c.positional_args().all(|a| apt_dirs(&a.text))
+                    }
+                    Some("apt-get" | "apt") => c.subcommand().is_some_and(|s| s.text == "clean"),
+                    _ => false,
                 })
                 .collect();
-            if apt_update && lists_removal.len() == 1 && root {
-                let removal = lists_removal[0];
-                if let Some(edits) = remove_command(&run, removal) {
-                    let mut edits = edits;
+            let removes_lists = removals.iter().any(|(_, c)| {
+                c.program() == Some("rm")
+                    && c.positional_args()
+                        .any(|a| a.text.starts_with("/var/lib/apt/lists"))
+            });
+            if apt_update && removes_lists && root && removals.iter().all(|(i, _)| *i > 0) {
+                let removed: Option<Vec<Edit>> = removals
+                    .iter()
+                    .map(|(_, c)| remove_command(&run, c))
+                    .collect::<Option<Vec<Vec<Edit>>>>()
+                    .map(|v| v.into_iter().flatten().collect());
+                if let Some(mut edits) = removed {
                     edits.push(Edit::insert(
                         run.run.keyword_span.end,
                         " --mount=type=cache,target=/var/cache/apt,sharing=locked \
@@ -359,9 +376,9 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     proposals.push(Proposal {
                         transformation: "cache-mounts",
                         at: run.run.span.start,
-                        title: "cache apt's lists and downloads in BuildKit cache mounts instead of deleting the lists".into(),
-                        why: "the lists stay out of the image either way; with cache mounts, a rebuild \
-                              reuses them and the downloaded packages"
+                        title: "cache apt's lists and downloads in BuildKit cache mounts instead of deleting them".into(),
+                        why: "the lists and downloads stay out of the image either way; with cache \
+                              mounts, a rebuild reuses them"
                             .into(),
                         assumes: None,
                         edits,
