@@ -4,7 +4,8 @@
 //! A fixture `NAME.Dockerfile` is optimized and compared with
 //! `NAME.optimized.Dockerfile`. Names starting with `cache-mounts-` or
 //! `link-` turn on that option. A fixture that must not change has no
-//! `.optimized` file.
+//! `.optimized` file. `PLIMSOLL_UPDATE_OPTIMIZE=1` rewrites the expected
+//! files: read every one before committing it.
 
 #[path = "../../plimsoll_syntax/tests/support/mod.rs"]
 mod support;
@@ -61,14 +62,19 @@ fn optimize_fixtures_match_their_expected_output() {
         let options = options_for(stem);
         let result = optimize(&source, &options);
         let expected_path = input.with_file_name(format!("{stem}.optimized.Dockerfile"));
+        // PLIMSOLL_UPDATE_OPTIMIZE=1 writes the expected files (read them before committing).
+        if std::env::var_os("PLIMSOLL_UPDATE_OPTIMIZE").is_some() {
+            if result.changed() {
+                fs::write(&expected_path, &result.source).unwrap();
+            } else if expected_path.exists() {
+                fs::remove_file(&expected_path).unwrap();
+            }
+        }
         let expected = if expected_path.exists() {
             fs::read_to_string(&expected_path).unwrap()
         } else {
             source.clone()
         };
-        if std::env::var_os("PLIMSOLL_UPDATE_OPTIMIZE").is_some() && result.changed() {
-            fs::write(&expected_path, &result.source).unwrap();
-        }
         assert_eq!(result.source, expected, "{name}: plan {:#?}", result.steps);
         assert_eq!(result.changed(), source != expected, "{name}");
         let errors = |s: &str| plimsoll_syntax::parse(s).errors.len();
