@@ -326,7 +326,11 @@ fn split_copy(
         lines.push(copy_line(&files, &into));
     }
     for folder in folders {
-        let name = folder.trim_end_matches('/').rsplit('/').next().unwrap_or(folder);
+        let name = folder
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(folder);
         lines.push(copy_line(&[folder], &format!("{into}{name}/")));
     }
     let newline = text_edit::newline(source);
