@@ -162,6 +162,16 @@ pub struct CheckArgs {
     /// List the fixes that were applied.
     #[arg(long)]
     pub show_fixes: bool,
+    /// Run this ShellCheck executable on RUN scripts (default: `shellcheck`
+    /// from PATH, when there is one).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
+    pub shellcheck: Option<PathBuf>,
+    /// Do not run ShellCheck, even when it is on PATH.
+    #[arg(long)]
+    pub no_shellcheck: bool,
+    /// Say what plimsoll is doing: which ShellCheck runs, or that none was found.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 impl CheckArgs {

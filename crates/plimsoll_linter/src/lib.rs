@@ -17,6 +17,7 @@ mod rules;
 pub mod semantic;
 pub mod settings;
 pub mod shell;
+pub mod shellcheck;
 mod text_edit;
 
 pub use checker::Checker;

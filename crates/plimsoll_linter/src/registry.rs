@@ -16,6 +16,11 @@ static CORE_RULES: &[&dyn Rule] = &[
     &rules::ExecFormCmd,
     &rules::NonRootUser,
     &rules::ChownAfterCopy,
+    &rules::CurlPipeToShell,
+    &rules::AddUrlWithoutChecksum,
+    &rules::PathOverwritten,
+    &rules::AptKeyDeprecated,
+    &rules::WorldWritableChmod,
     &rules::StageNameCasing,
     &rules::FromAsCasing,
     &rules::ConsistentInstructionCasing,
@@ -33,6 +38,8 @@ static CORE_RULES: &[&dyn Rule] = &[
     &rules::ExposeProtoCasing,
     &rules::ExposeInvalidFormat,
     &rules::InvalidDefaultArgInFrom,
+    &rules::UndefinedVar,
+    &rules::InvalidDefinitionDescription,
 ];
 
 /// Every rule, sorted by code: the core list and each rule family's own list

@@ -17,6 +17,45 @@ pub struct RuleOptions {
     pub non_root_images: Vec<String>,
     /// Registries images may come from (hadolint `trustedRegistries`, DL3026).
     pub trusted_registries: Vec<String>,
+    /// Labels every image must carry, with the type of their value
+    /// (hadolint `label-schema`, DL3049 and DL3051–DL3058).
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Labels outside `label-schema` are findings (hadolint `strict-labels`, DL3050).
+    pub strict_labels: bool,
+}
+
+/// What a label's value must be (hadolint's label-schema types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelType {
+    /// Any text (only emptiness is checked).
+    Text,
+    Url,
+    /// An RFC 3339 timestamp.
+    Rfc3339,
+    /// An SPDX license expression.
+    Spdx,
+    /// A git commit hash (7 or 40 hex digits).
+    Hash,
+    /// A semantic version.
+    Semver,
+    Email,
+}
+
+impl LabelType {
+    /// The type as hadolint and the config files spell it.
+    pub fn parse(text: &str) -> Option<LabelType> {
+        Some(match text {
+            "" | "text" => LabelType::Text,
+            "url" => LabelType::Url,
+            "rfc3339" => LabelType::Rfc3339,
+            "spdx" => LabelType::Spdx,
+            "hash" => LabelType::Hash,
+            "semver" => LabelType::Semver,
+            "email" => LabelType::Email,
+            _ => return None,
+        })
+    }
 }
 
 /// Rule selection as the user wrote it.
@@ -109,6 +148,8 @@ pub fn is_known_selector(selector: &str) -> bool {
             .iter()
             .any(|c| c.as_str().eq_ignore_ascii_case(selector))
         || registry::find(selector).is_some()
+        || selector.eq_ignore_ascii_case(crate::shellcheck::SHELLCHECK_SELECTOR)
+        || crate::shellcheck::parse_code(selector).is_some()
 }
 
 impl Settings {
@@ -132,22 +173,11 @@ impl Settings {
         let rules = registry::all()
             .iter()
             .copied()
-            .filter(|rule| {
-                let meta = rule.meta();
-                let selected = match &self.select {
-                    Some(select) => select.iter().any(|s| selector_matches(s, meta)),
-                    None => meta.default_enabled,
-                } || self.extend_select.iter().any(|s| selector_matches(s, meta));
-                selected && !self.ignore.iter().any(|s| selector_matches(s, meta))
-            })
+            .filter(|rule| self.selects(rule.meta()))
             .map(|rule| {
-                // The most specific selector wins: a rule name over a category over `all`.
                 let severity = self
-                    .severity
-                    .iter()
-                    .filter(|(s, _)| selector_matches(s, rule.meta()))
-                    .max_by_key(|(s, _)| specificity(s, rule.meta()))
-                    .map_or(rule.meta().severity, |(_, &severity)| severity);
+                    .severity_for(rule.meta())
+                    .unwrap_or(rule.meta().severity);
                 (rule, severity)
             })
             .collect::<Vec<(&'static dyn Rule, Severity)>>();
@@ -167,10 +197,31 @@ impl Settings {
             fix_modes,
         }
     }
+
+    /// Is `rule` selected (and not ignored)?
+    pub fn selects(&self, rule: &RuleMeta) -> bool {
+        let selected = match &self.select {
+            Some(select) => select.iter().any(|s| selector_matches(s, rule)),
+            None => rule.default_enabled,
+        } || self.extend_select.iter().any(|s| selector_matches(s, rule));
+        selected && !self.ignore.iter().any(|s| selector_matches(s, rule))
+    }
+
+    /// The severity configured for `rule`, if any. The most specific selector
+    /// wins: a rule's name or code over an alias, over a category, over `all`.
+    pub fn severity_for(&self, rule: &RuleMeta) -> Option<Severity> {
+        self.severity
+            .iter()
+            .filter(|(s, _)| selector_matches(s, rule))
+            .max_by_key(|(s, _)| specificity(s, rule))
+            .map(|(_, &severity)| severity)
+    }
 }
 
 fn specificity(selector: &str, rule: &RuleMeta) -> u8 {
-    if rule.is_named(selector) {
+    if rule.name.eq_ignore_ascii_case(selector) || rule.code.eq_ignore_ascii_case(selector) {
+        3
+    } else if rule.is_named(selector) {
         2
     } else if selector.eq_ignore_ascii_case("all") {
         0
