@@ -148,6 +148,20 @@ fn render(totals: &Totals, files: usize) -> String {
         sum(2),
         sum(3),
     ));
+    // A fix can uncover findings of other rules (`apt install` → `apt-get
+    // install` is then checked for pinning): listed so that they are looked at.
+    let grown: Vec<String> = totals
+        .findings
+        .iter()
+        .filter(|(_, c)| c[1..].iter().any(|after| *after > c[0]))
+        .map(|(rule, c)| format!("`{rule}` ({} → {} / {} / {})", c[0], c[1], c[2], c[3]))
+        .collect();
+    if !grown.is_empty() {
+        text.push_str(&format!(
+            "Rules with more findings afterwards (a fix or a step uncovered them): {}.\n\n",
+            grown.join(", ")
+        ));
+    }
     text.push_str("| rule | fix | before | `--fix` | `--unsafe-fixes` | `optimize` |\n|---|---|---:|---:|---:|---:|\n");
     let mut rows: Vec<(&str, [usize; 4])> = totals.findings.iter().map(|(r, c)| (*r, *c)).collect();
     rows.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then(a.0.cmp(b.0)));
