@@ -107,6 +107,14 @@ fn optimize_fixtures_match_their_expected_output() {
     assert!(after_total < before_total);
 }
 
+fn lone_carriage_returns(text: &str) -> usize {
+    text.as_bytes()
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
+        + usize::from(text.ends_with('\r'))
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -158,6 +166,10 @@ fn optimize_never_breaks_a_corpus_file_and_is_idempotent() {
             }
             if plimsoll_syntax::parse(&result.source).errors.len() > errors {
                 problems.push(format!("{}: optimizing broke the parse", path.display()));
+            }
+            // Line endings survive: no carriage return is left without its line feed.
+            if lone_carriage_returns(&result.source) > lone_carriage_returns(source) {
+                problems.push(format!("{}: a CRLF line ending was split", path.display()));
             }
             let again = optimize(&result.source, options);
             if again.changed() {

@@ -262,7 +262,14 @@ pub(super) fn hoist_package_installs(model: &SemanticModel<'_>) -> Vec<Proposal>
             // Deleting the last line of a file without a final newline leaves
             // the newline before it: take that one instead.
             let delete = if block.end as usize == source.len() && !source.ends_with('\n') {
-                Span::new((block.start as usize).saturating_sub(1), source.len())
+                let start = block.start as usize;
+                let before = &source[..start];
+                let newline_len = if before.ends_with("\r\n") {
+                    2
+                } else {
+                    usize::from(before.ends_with('\n'))
+                };
+                Span::new(start - newline_len, source.len())
             } else {
                 block
             };
