@@ -66,7 +66,9 @@ declare_rule! {
     /// yarn run the package's own `postinstall`/`prepare` scripts, workspaces
     /// need every member's `package.json`, a requirements file can say `-e .`,
     /// a Gemfile can say `gemspec`, and `composer install` builds an
-    /// autoloader from the sources. Check the install still works.
+    /// autoloader from the sources. And when `.dockerignore` does not exclude
+    /// `node_modules/` (or a local virtualenv), the moved COPY now overwrites
+    /// what the install made. Check the install still works.
     ///
     /// ## Differences from other tools
     /// hadolint has no ordering rule. This is plimsoll's own check.

@@ -34,7 +34,13 @@ pub(super) fn split_context_copy(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 why: bust.message,
                 assumes: Some(format!(
                     "the install reads nothing from the sources but {manifests} (no local \
-                     packages, no lifecycle scripts that need the sources)"
+                     packages, no lifecycle scripts that need the sources){}",
+                    if bust.install.program == "npm" {
+                        ", and .dockerignore excludes node_modules/ (else the later COPY \
+                         overwrites the installed packages with local ones)"
+                    } else {
+                        ""
+                    }
                 )),
                 edits: split.edits,
             })
@@ -42,11 +48,12 @@ pub(super) fn split_context_copy(model: &SemanticModel<'_>) -> Vec<Proposal> {
         .collect()
 }
 
-/// Paths an apt/apk/yum install may read: a COPY into one of them can change
-/// what the install does, so an install never moves above such a COPY.
+/// Paths an apt/apk/yum install may read or write (third-party packages
+/// install into `/opt`): a COPY into one of them can change what the install
+/// does or be overwritten by it, so an install never moves above such a COPY.
 const SYSTEM_PATHS: &[&str] = &[
     "/etc", "/usr", "/var", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/boot",
-    "/run", "/tmp", "/root", "/proc", "/sys", "/dev",
+    "/run", "/tmp", "/root", "/proc", "/sys", "/dev", "/opt",
 ];
 
 fn is_system_path(path: &str) -> bool {
@@ -306,7 +313,8 @@ mod tests {
         assert!(is_system_path("/etc/nginx"));
         assert!(is_system_path("/"));
         assert!(!is_system_path("/app"));
-        assert!(!is_system_path("/opt/app"));
+        assert!(is_system_path("/opt/app"));
+        assert!(!is_system_path("/srv/app"));
         assert!(!is_system_path("/etcetera"));
         assert!(is_cache_path("/var/lib/apt/lists/*"));
         assert!(!is_cache_path("/var/lib/dpkg"));
