@@ -321,7 +321,6 @@ pub(super) fn cleanup_into_layer(model: &SemanticModel<'_>) -> Vec<Proposal> {
 /// With BuildKit: `--mount=type=cache` for apt lists and pip's cache instead
 /// of deleting them (faster rebuilds, same image).
 pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
-    let source = model.source;
     let mut proposals = Vec::new();
     for stage in &model.stages {
         for index in stage.body.clone() {
@@ -386,13 +385,10 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     continue;
                 }
             }
-            // pip: --no-cache-dir → a cache mount on root's pip cache.
-            let overridden = env.iter().any(|(k, _)| {
-                matches!(
-                    *k,
-                    "HOME" | "PIP_CACHE_DIR" | "XDG_CACHE_HOME" | "PIP_NO_CACHE_DIR"
-                )
-            });
+            // pip: `--no-cache-dir` → `--cache-dir=` a cache mount. Naming the
+            // folder makes it independent of the user and HOME: a user who
+            // cannot write the mount gets no cache, as before.
+            let no_cache_env = env.iter().any(|(k, _)| *k == "PIP_NO_CACHE_DIR");
             let no_cache_flags: Vec<Span> = run
                 .commands
                 .iter()
@@ -404,16 +400,10 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                         .map(|a| a.span)
                 })
                 .collect();
-            if !no_cache_flags.is_empty() && root && !overridden {
+            if !no_cache_flags.is_empty() && !no_cache_env {
                 let mut edits: Vec<Edit> = no_cache_flags
                     .iter()
-                    .map(|span| {
-                        // The flag and the blank before it.
-                        let start = source[..span.start as usize]
-                            .trim_end_matches([' ', '\t'])
-                            .len();
-                        Edit::delete(Span::new(start, span.end as usize))
-                    })
+                    .map(|span| Edit::replace(*span, "--cache-dir=/root/.cache/pip"))
                     .collect();
                 edits.push(Edit::insert(
                     run.run.keyword_span.end,
@@ -422,7 +412,8 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 proposals.push(Proposal {
                     transformation: "cache-mounts",
                     at: run.run.span.start,
-                    title: "let pip use a BuildKit cache mount instead of --no-cache-dir".into(),
+                    title: "let pip keep its cache in a BuildKit cache mount instead of --no-cache-dir"
+                        .into(),
                     why: "the cache stays out of the image either way; with a cache mount, a rebuild \
                           reuses the downloaded wheels"
                         .into(),
