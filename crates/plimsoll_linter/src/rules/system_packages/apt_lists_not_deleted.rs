@@ -3,11 +3,13 @@ use plimsoll_syntax::{Keyword, Span};
 use crate::checker::Checker;
 use crate::diagnostic::Fix;
 use crate::rule::{declare_rule, Rule};
+use crate::semantic::normalize_path;
 use crate::shell::ShellCommand;
 
-use super::package_command::{package_commands, Manager};
+use super::package_command::{package_commands, Manager, PackageCommand};
 use super::{
-    append_command, cache_mount_targets, lineage, mount_covers, removes, runs, stage_is_inherited,
+    append_command, cache_mount_targets, lineage, mount_covers, path_within, removes, runs,
+    stage_is_inherited,
 };
 
 const LISTS: &str = "/var/lib/apt/lists";
@@ -60,8 +62,9 @@ declare_rule! {
     /// `fi`), or in exec form.
     ///
     /// ## Differences from hadolint
-    /// - The deletion must be an `rm` of the lists directory (or a parent)
-    ///   that comes after the update. hadolint accepts any `rm` that has
+    /// - The deletion must come after the update: an `rm` of the lists
+    ///   directory (or a parent), `apt-get dist-clean` (apt 2.9 and later),
+    ///   or `find /var/lib/apt/lists ... -delete`. hadolint accepts any `rm` that has
     ///   either `-rf` or `/var/lib/apt/lists/*` among its arguments, anywhere
     ///   in the RUN (`rm -rf /tmp/x` silences it).
     /// - A cache or tmpfs mount on a parent of the lists (`/var/lib/apt`) is
@@ -160,7 +163,7 @@ impl Rule for AptListsNotDeleted {
             }
             let deleted = commands
                 .iter()
-                .any(|c| c.span.start > last_update.start && removes(c, LISTS));
+                .any(|c| c.span.start > last_update.start && clears_lists(c));
             if deleted {
                 continue;
             }
@@ -179,6 +182,24 @@ impl Rule for AptListsNotDeleted {
             }
         }
     }
+}
+
+/// `rm -rf /var/lib/apt/lists/*` (or a parent), `apt-get dist-clean` (apt
+/// 2.9+ deletes the lists too), or `find /var/lib/apt/lists ... -delete`.
+fn clears_lists(command: &ShellCommand) -> bool {
+    let dist_clean = PackageCommand::parse(command).is_some_and(|c| {
+        matches!(c.manager, Manager::AptGet | Manager::Apt) && c.is(&["dist-clean"])
+    });
+    let find_deletes = command.program() == Some("find")
+        && command
+            .args
+            .iter()
+            .any(|a| a.text.starts_with('/') && path_within(LISTS, &normalize_path(&a.text)))
+        && command
+            .args
+            .iter()
+            .any(|a| a.text == "-delete" || a.text == "rm");
+    removes(command, LISTS) || dist_clean || find_deletes
 }
 
 /// Removing `/etc/apt/apt.conf.d/docker-clean`, or telling apt to keep

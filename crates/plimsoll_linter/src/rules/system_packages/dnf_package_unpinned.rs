@@ -13,7 +13,7 @@ declare_rule! {
     ///
     /// A variable may stand for the version (`git-core-${GIT_VERSION}`) when
     /// the Dockerfile sets it with `ENV` (in this stage or one it builds on)
-    /// or `ARG`.
+    /// or `ARG`, or the RUN's script assigns it.
     ///
     /// ## Why is this bad?
     /// An unpinned package installs whatever the repository holds on the day

@@ -142,9 +142,43 @@ pub(crate) fn removes(command: &ShellCommand, dir: &str) -> bool {
         return false;
     }
     command.positional_args().any(|operand| {
-        let path = operand.text.trim_end_matches('*');
-        path.starts_with('/') && path_within(dir, &normalize_path(path))
+        expand_braces(&operand.text).iter().any(|path| {
+            let path = path.trim_end_matches('*');
+            path.starts_with('/') && path_within(dir, &normalize_path(path))
+        })
     })
+}
+
+/// The words a brace pattern stands for (`/var/lib/{apt,dpkg}/` gives
+/// `/var/lib/apt/` and `/var/lib/dpkg/`); a word without braces is itself.
+/// Nested or many groups are left unexpanded.
+fn expand_braces(word: &str) -> Vec<String> {
+    let mut words = vec![word.to_string()];
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        let mut expanded = false;
+        for w in &words {
+            let group = w.find('{').and_then(|open| {
+                let close = open + w[open..].find('}')?;
+                let inner = &w[open + 1..close];
+                (inner.contains(',') && !inner.contains('{')).then_some((open, close, inner))
+            });
+            match group {
+                Some((open, close, inner)) => {
+                    expanded = true;
+                    for alternative in inner.split(',') {
+                        next.push(format!("{}{alternative}{}", &w[..open], &w[close + 1..]));
+                    }
+                }
+                None => next.push(w.clone()),
+            }
+        }
+        words = next;
+        if !expanded {
+            break;
+        }
+    }
+    words
 }
 
 /// The last command for which `fills` holds and no command after it `empties`
@@ -172,7 +206,7 @@ pub(crate) fn unpinned_rpms<'m>(
     run: &Run<'m>,
     manager: Manager,
 ) -> Vec<(&'m ShellWord, bool, Vec<String>)> {
-    let variables = rpm_version::version_variables(model, run.index);
+    let variables = rpm_version::version_variables(model, run);
     let mut found = Vec::new();
     for install in package_commands(&run.script.commands) {
         if install.manager != manager {

@@ -3,15 +3,18 @@
 
 use crate::semantic::SemanticModel;
 
+use super::Run;
+
 /// Stands in for a variable whose value the Dockerfile sets: counted as a
 /// version part (hadolint accepts `git-core-${version}` when `version` is an
 /// ENV or ARG).
 const KNOWN_VARIABLE: char = '\u{0}';
 
-/// Variables a package word may use as its version: ENV in force at `index`
-/// (this stage and the stages it builds on) and every ARG of the file.
-pub(crate) fn version_variables(model: &SemanticModel<'_>, index: usize) -> Vec<String> {
-    let mut names: Vec<String> = super::env_in_scope(model, index)
+/// Variables a package word may use as its version: ENV in force at the RUN
+/// (this stage and the stages it builds on), every ARG of the file, and
+/// variables the RUN's script assigns.
+pub(crate) fn version_variables(model: &SemanticModel<'_>, run: &Run<'_>) -> Vec<String> {
+    let mut names: Vec<String> = super::env_in_scope(model, run.index)
         .into_iter()
         .map(|(k, _)| k.to_string())
         .collect();
@@ -22,6 +25,14 @@ pub(crate) fn version_variables(model: &SemanticModel<'_>, index: usize) -> Vec<
             .iter()
             .flat_map(|i| i.innermost().arg_declarations())
             .map(|d| d.name.to_string()),
+    );
+    // Variables the script itself sets (`V=$(cut ...) && dnf install x-$V`).
+    names.extend(
+        run.script
+            .commands
+            .iter()
+            .flat_map(|c| &c.assignments)
+            .map(|(k, _)| k.clone()),
     );
     names
 }

@@ -38,6 +38,9 @@ fn each_unpinned_package_is_its_own_finding() {
 fn package_variables_resolve_through_script_assignments() {
     let source = "FROM centos:7\nRUN INSTALL_PKGS=\"nginx gettext-0.19 $EXTRA\" && yum install -y $INSTALL_PKGS && yum clean all\n";
     assert_eq!(flagged(source, "yum-package-unpinned"), ["$INSTALL_PKGS"]);
+    let script_version =
+        "FROM fedora:40\nRUN V=$(cat /v) && dnf install -y libnccl-${V}+cuda12 && dnf clean all\n";
+    assert!(flagged(script_version, "dnf-package-unpinned").is_empty());
     let pinned = "FROM centos:7\nRUN PKGS='nginx-1.20.1 gettext-0.19' && yum install -y $PKGS && yum clean all\n";
     assert!(flagged(pinned, "yum-package-unpinned").is_empty());
 }
