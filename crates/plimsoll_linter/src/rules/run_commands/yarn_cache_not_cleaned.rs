@@ -50,8 +50,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3060.
-    pub struct YarnCacheInLayer {
-        name: "yarn-cache-in-layer",
+    pub struct YarnCacheNotCleaned {
+        name: "yarn-cache-not-cleaned",
         code: "PL311",
         aliases: ["DL3060"],
         category: Size,
@@ -61,7 +61,7 @@ declare_rule! {
     }
 }
 
-impl Rule for YarnCacheInLayer {
+impl Rule for YarnCacheNotCleaned {
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         for run in runs(model) {

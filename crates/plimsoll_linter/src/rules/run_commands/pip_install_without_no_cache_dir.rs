@@ -48,8 +48,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3042.
-    pub struct PipCacheInLayer {
-        name: "pip-cache-in-layer",
+    pub struct PipInstallWithoutNoCacheDir {
+        name: "pip-install-without-no-cache-dir",
         code: "PL307",
         aliases: ["DL3042"],
         category: Size,
@@ -59,7 +59,7 @@ declare_rule! {
     }
 }
 
-impl Rule for PipCacheInLayer {
+impl Rule for PipInstallWithoutNoCacheDir {
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         for run in runs(model) {

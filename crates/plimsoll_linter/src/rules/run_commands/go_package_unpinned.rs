@@ -32,13 +32,15 @@ declare_rule! {
     /// hadolint DL3062 skips no option values, so `go install -tags netgo
     /// example.com/x@v1` reports `netgo` as an unpinned package; plimsoll
     /// knows the go build flags that take a value. For `go run`, Go source
-    /// files (`go run main.go`) are local and not flagged. A package given
-    /// only through a variable is not flagged.
+    /// files (`go run main.go`) are local and not flagged, and so are the
+    /// meta-patterns `tool` (Go 1.24: the tools listed in `go.mod`), `all`,
+    /// `std` and `cmd/...`. A package given only through a variable is not
+    /// flagged.
     ///
     /// ## References
     /// hadolint DL3062.
-    pub struct UnpinnedGoPackage {
-        name: "unpinned-go-package",
+    pub struct GoPackageUnpinned {
+        name: "go-package-unpinned",
         code: "PL312",
         aliases: ["DL3062"],
         category: Maintainability,
@@ -73,7 +75,7 @@ const GO_VALUE_FLAGS: &[&str] = &[
     "-buildvcs",
 ];
 
-impl Rule for UnpinnedGoPackage {
+impl Rule for GoPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {
@@ -114,8 +116,13 @@ impl Rule for UnpinnedGoPackage {
                 }
                 for package in packages {
                     let text = package.text.as_str();
-                    let local =
-                        text.starts_with('.') || text.starts_with('/') || text.ends_with(".go");
+                    // Meta-patterns name packages of the module or the toolchain itself.
+                    let meta =
+                        matches!(text, "tool" | "all" | "std" | "cmd") || text.starts_with("cmd/");
+                    let local = meta
+                        || text.starts_with('.')
+                        || text.starts_with('/')
+                        || text.ends_with(".go");
                     if local || text.contains('$') {
                         continue;
                     }

@@ -40,11 +40,14 @@ declare_rule! {
     ///   where hadolint would take `dev` for a package.
     /// - A package given only through a variable (`npm i $PKG`) is not
     ///   flagged: its value is unknown before the build.
+    /// - Any URL with a `#ref` counts as pinned
+    ///   (`https://github.com/org/repo#<commit>`), not only `git` URLs.
+    /// - Commands behind wrappers (`sudo npm install -g x`) are found.
     ///
     /// ## References
     /// hadolint DL3016.
-    pub struct UnpinnedNpmPackage {
-        name: "unpinned-npm-package",
+    pub struct NpmPackageUnpinned {
+        name: "npm-package-unpinned",
         code: "PL305",
         aliases: ["DL3016"],
         category: Maintainability,
@@ -86,7 +89,7 @@ const NPM_OPTIONS: OptionSpec = OptionSpec {
     long_flags: &[],
 };
 
-impl Rule for UnpinnedNpmPackage {
+impl Rule for NpmPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {

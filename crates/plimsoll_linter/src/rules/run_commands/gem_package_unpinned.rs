@@ -30,12 +30,13 @@ declare_rule! {
     /// `gem install --no-document rails` and `gem install -N rails` pass
     /// unchecked. plimsoll knows which of gem's options take a value; only
     /// unknown long options are assumed to take one, as hadolint does.
-    /// Arguments after `--` are build options, not gems.
+    /// Arguments after `--` are build options, not gems. A local `.gem`
+    /// file and a gem given only through a variable are not flagged.
     ///
     /// ## References
     /// hadolint DL3028.
-    pub struct UnpinnedGem {
-        name: "unpinned-gem",
+    pub struct GemPackageUnpinned {
+        name: "gem-package-unpinned",
         code: "PL306",
         aliases: ["DL3028"],
         category: Maintainability,
@@ -111,7 +112,7 @@ const GEM_OPTIONS: OptionSpec = OptionSpec {
     ],
 };
 
-impl Rule for UnpinnedGem {
+impl Rule for GemPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {

@@ -42,8 +42,8 @@ declare_rule! {
     ///
     /// ## References
     /// hadolint DL3013.
-    pub struct UnpinnedPipPackage {
-        name: "unpinned-pip-package",
+    pub struct PipPackageUnpinned {
+        name: "pip-package-unpinned",
         code: "PL304",
         aliases: ["DL3013"],
         category: Maintainability,
@@ -122,7 +122,7 @@ pub(super) const PIP_INSTALL_OPTIONS: OptionSpec = OptionSpec {
     long_flags: &[],
 };
 
-impl Rule for UnpinnedPipPackage {
+impl Rule for PipPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
         for run in runs(checker.model) {
             for command in &run.script.commands {
@@ -197,7 +197,9 @@ fn pinned(spec: &str) -> Option<bool> {
     if OPERATORS.iter().any(|op| spec.contains(op)) {
         return Some(true);
     }
-    if spec.contains('$') {
+    // `$PKGS`: the whole requirement comes from a variable. (A name with a
+    // variable suffix, `tensorflow${SUFFIX}`, still names a package.)
+    if spec.starts_with('$') {
         return None;
     }
     let lower = spec.to_ascii_lowercase();
@@ -250,5 +252,6 @@ mod tests {
             assert_eq!(pinned(spec), Some(false), "{spec}");
         }
         assert_eq!(pinned("$PKGS"), None);
+        assert_eq!(pinned("tensorflow${SUFFIX}"), Some(false));
     }
 }
