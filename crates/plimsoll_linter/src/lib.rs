@@ -2,7 +2,26 @@
 //!
 //! The library never prints and never exits; the CLI and the language server
 //! are thin layers over [`lint`].
+//!
+//! Programs that embed plimsoll start with the [`api`] module: lint a string,
+//! apply fixes, parse, list rules.
+//!
+//! ```
+//! use plimsoll_linter::{fix_all, lint_source, Settings};
+//!
+//! let source = "FROM alpine:3.20\nENV A 1\n";
+//! let settings = Settings {
+//!     select: Some(vec!["legacy-key-value-format".into()]),
+//!     ..Settings::default()
+//! };
+//! for diagnostic in lint_source(source, &settings).diagnostics {
+//!     assert_eq!(diagnostic.span.text(source), "A 1");
+//!     assert!(diagnostic.fix.is_some());
+//! }
+//! assert_eq!(fix_all(source, &settings, false).source, "FROM alpine:3.20\nENV A=1\n");
+//! ```
 
+pub mod api;
 mod checker;
 pub mod config;
 pub mod diagnostic;
@@ -17,6 +36,7 @@ pub mod semantic;
 pub mod settings;
 pub mod shell;
 
+pub use api::{apply_fix, find_rule, fix_all, lint_source, rules};
 pub use checker::Checker;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use lint::{lint, LintOutput, LintWarning};
