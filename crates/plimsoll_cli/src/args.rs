@@ -36,6 +36,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation (by name, code or alias).
     Rule { name: String },
+    /// Run the language server (LSP over standard input/output) for editors.
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
