@@ -426,3 +426,27 @@ fn requests_for_unknown_documents_and_methods_do_not_break_the_server() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn unsaved_buffers_take_the_config_of_the_workspace_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".hadolint.yaml"), "ignored:\n  - DL3025\n").unwrap();
+    let mut client = Client::start_in(json!({}), Value::Null, Some(dir.path()));
+    let untitled = "untitled:Untitled-1";
+    client.open(untitled, DOC);
+    let diagnostics = client.diagnostics(untitled, 1);
+    // DL3025 is hadolint's code for exec-form-cmd (and exec-form-entrypoint).
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "exec-form-cmd"),
+        "{diagnostics:#?}"
+    );
+    // The hover and the code actions work on it too.
+    let actions = code_actions(&mut client, untitled, range((0, 0), (9, 0)), None);
+    assert!(
+        actions
+            .iter()
+            .all(|a| a["kind"] != "source.fixAll.plimsoll"),
+        "{actions:#?}"
+    );
+    assert!(client.shutdown().success());
+}
