@@ -36,8 +36,51 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation (by name, code or alias).
     Rule { name: String },
+    /// Rewrite a Dockerfile for better layer caching and smaller images: the
+    /// optimized file on standard output, the plan on standard error.
+    #[command(after_help = OPTIMIZE_EXAMPLES)]
+    Optimize(OptimizeArgs),
     /// Run the language server (LSP over standard input/output) for editors.
     Server,
+}
+
+const OPTIMIZE_EXAMPLES: &str = "\
+Examples:
+  plimsoll optimize Dockerfile > Dockerfile.new   optimized file on stdout, plan on stderr
+  plimsoll optimize --diff Dockerfile             show the changes as a unified diff
+  plimsoll optimize --write Dockerfile            rewrite the file in place
+  plimsoll optimize --plan json Dockerfile        the plan as JSON, for tools";
+
+#[derive(Debug, clap::Args)]
+pub struct OptimizeArgs {
+    /// The Dockerfile (`-` reads standard input).
+    pub file: PathBuf,
+    /// Rewrite the file in place instead of printing it.
+    #[arg(long, conflicts_with = "diff")]
+    pub write: bool,
+    /// Print a unified diff instead of the optimized file.
+    #[arg(long)]
+    pub diff: bool,
+    /// How to print the plan on standard error.
+    #[arg(long, value_enum, default_value = "text")]
+    pub plan: PlanFormat,
+    /// Use BuildKit cache mounts for apt and pip instead of deleting their
+    /// caches (files that already use BuildKit syntax only).
+    #[arg(long)]
+    pub cache_mounts: bool,
+    /// Add `COPY --link` where it is safe (files that already use BuildKit syntax only).
+    #[arg(long)]
+    pub link: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// One paragraph per step.
+    Text,
+    /// One JSON object (steps, suggestions, before/after numbers).
+    Json,
+    /// No plan.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,6 +164,16 @@ pub struct CheckArgs {
     /// List the fixes that were applied.
     #[arg(long)]
     pub show_fixes: bool,
+    /// Run this ShellCheck executable on RUN scripts (default: `shellcheck`
+    /// from PATH, when there is one).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
+    pub shellcheck: Option<PathBuf>,
+    /// Do not run ShellCheck, even when it is on PATH.
+    #[arg(long)]
+    pub no_shellcheck: bool,
+    /// Say what plimsoll is doing: which ShellCheck runs, or that none was found.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 impl CheckArgs {

@@ -12,6 +12,8 @@ fn plimsoll(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
+        // No ShellCheck from the developer's PATH: the same output everywhere.
+        .env_remove("PATH")
         .env_remove("PLIMSOLL_FORMAT")
         .output()
         .expect("run plimsoll")
@@ -493,4 +495,79 @@ fn fix_on_standard_input_prints_the_fixed_file() {
         stdout(&output),
         "FROM alpine\nLABEL org.opencontainers.image.authors=\"me\"\n"
     );
+}
+
+#[test]
+fn shellcheck_absent_or_misconfigured_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", CLEAN);
+    // `plimsoll()` runs without PATH, so no shellcheck is found.
+    let verbose = plimsoll(dir.path(), &["check", "--verbose", "Dockerfile"]);
+    assert_eq!(verbose.status.code(), Some(0));
+    assert_eq!(
+        stderr(&verbose),
+        "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH\n"
+    );
+    let quiet = plimsoll(dir.path(), &["check", "Dockerfile"]);
+    assert_eq!(stderr(&quiet), "");
+    let missing = plimsoll(
+        dir.path(),
+        &["check", "--shellcheck", "no/such/shellcheck", "Dockerfile"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stderr(&missing),
+        "error: --shellcheck no/such/shellcheck: no such executable file\n"
+    );
+}
+
+#[test]
+fn shellcheck_findings_are_reported_with_their_codes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nUSER nobody\nRUN ls /tmp\n",
+    );
+    // A stand-in that reports SC2012 on line 3 of every script it is given
+    // (line 1 and 2 are plimsoll's header), columns 1 to 8.
+    let comment = r#"{"file":"%s","line":3,"endLine":3,"column":1,"endColumn":8,"level":"info","code":2012,"message":"Use find instead of ls","fix":null}"#;
+    write(
+        dir.path(),
+        "fake-shellcheck",
+        &format!(
+            "#!/bin/sh\nfor last; do :; done\nprintf '{{\"comments\":[{comment}]}}' \"$last\"\nexit 1\n"
+        ),
+    );
+    let fake = dir.path().join("fake-shellcheck");
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    let output = plimsoll(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--shellcheck",
+            fake.to_str().unwrap(),
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        stdout(&output),
+        "Dockerfile:3:5: info SC2012 Use find instead of ls\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let ignored = plimsoll(
+        dir.path(),
+        &[
+            "check",
+            "--ignore",
+            "SC2012",
+            "--shellcheck",
+            fake.to_str().unwrap(),
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
 }

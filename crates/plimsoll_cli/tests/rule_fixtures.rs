@@ -1,6 +1,9 @@
 //! Every rule against its fixtures in `fixtures/<rule-name>/`: `fires*` files
 //! must produce findings of that rule (the rendered report is a reviewed
-//! snapshot), `passes*` files must produce none.
+//! snapshot), `passes*` files must produce none. A rule that needs options
+//! (`trusted-registries`, `label-schema`, …) gets them from a `plimsoll.toml`
+//! in its fixture folder, found by the usual config discovery; only
+//! `*.Dockerfile` files are fixtures.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,6 +51,7 @@ fn rule_fixtures() {
         let mut files: Vec<PathBuf> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
             .collect();
         files.sort();
         assert!(

@@ -19,7 +19,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Severity;
 use crate::knowledge::is_foreign_code;
-use crate::settings::{is_known_selector, RuleOptions, Settings};
+use crate::settings::{is_known_selector, FixMode, LabelType, RuleOptions, Settings};
 
 /// When a run fails (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +307,14 @@ struct TomlConfig {
     severity: BTreeMap<String, Spanned<String>>,
     per_file_ignores: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     rules: TomlRules,
+    fix: TomlFix,
+}
+
+/// `[fix]`: `modes = { "exec-form-cmd" = "never" }` (or a `[fix.modes]` table).
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct TomlFix {
+    modes: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -352,6 +360,20 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         severity.insert(selector.clone(), parsed);
         selectors.push((line(level.span()), selector));
     }
+    let mut fix_modes = BTreeMap::new();
+    for (selector, mode) in &raw.fix.modes {
+        let parsed = FixMode::parse(mode.get_ref()).ok_or_else(|| {
+            error(
+                mode.span(),
+                format!(
+                    "unknown fix mode `{}` for `{selector}` (expected always, unsafe-only or never)",
+                    mode.get_ref()
+                ),
+            )
+        })?;
+        fix_modes.insert(selector.clone(), parsed);
+        selectors.push((line(mode.span()), selector));
+    }
     let failure_threshold = match &raw.failure_threshold {
         Some(t) => Some(Threshold::parse(t.get_ref()).ok_or_else(|| {
             error(
@@ -384,6 +406,7 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ignore: strings(&raw.ignore),
             severity,
             options: raw.rules.options,
+            fix_modes,
         },
         failure_threshold,
         per_file_ignores,
@@ -396,7 +419,7 @@ fn strings(list: &[Spanned<String>]) -> Vec<String> {
 }
 
 /// hadolint keys plimsoll reads nothing from yet.
-const HADOLINT_UNSUPPORTED: [&str; 3] = ["label-schema", "strict-labels", "disable-ignore-pragma"];
+const HADOLINT_UNSUPPORTED: [&str; 1] = ["disable-ignore-pragma"];
 /// hadolint keys about output, which plimsoll takes on the command line.
 const HADOLINT_OUTPUT: [&str; 4] = ["format", "formats", "no-color", "verbose"];
 
@@ -457,6 +480,17 @@ fn parse_hadolint(text: &str, path: &Path) -> Result<Config, ConfigError> {
             "ignored" => config.settings.ignore = list(value, "rule codes")?,
             "trustedRegistries" => {
                 config.settings.options.trusted_registries = list(value, "registries")?;
+            }
+            "label-schema" => {
+                config.settings.options.label_schema = label_schema(value)
+                    .map_err(|message| error(line, message))?;
+            }
+            "strict-labels" => {
+                config.settings.options.strict_labels = match value {
+                    Value::Null => false,
+                    Value::Bool(b) => *b,
+                    _ => return Err(error(line, "`strict-labels` must be true or false".into())),
+                };
             }
             "failure-threshold" => {
                 let threshold = value.as_str().and_then(Threshold::parse).ok_or_else(|| {
@@ -558,6 +592,39 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
             .collect(),
         _ => None,
     }
+}
+
+/// hadolint's `label-schema`: label name → type (`text`, `url`, `rfc3339`,
+/// `spdx`, `hash`, `semver`, `email`; an empty type means `text`, as on
+/// hadolint's command line).
+fn label_schema(value: &Value) -> Result<BTreeMap<String, LabelType>, String> {
+    let entries = match value {
+        Value::Null => return Ok(BTreeMap::new()),
+        Value::Mapping(entries) => entries,
+        _ => return Err("`label-schema` must map label names to types".into()),
+    };
+    let mut schema = BTreeMap::new();
+    for (name, kind) in entries {
+        let Some(name) = name.as_str() else {
+            return Err(format!(
+                "`label-schema` label name {} is not text",
+                describe(name)
+            ));
+        };
+        let kind = match kind {
+            Value::Null => Some(LabelType::Text),
+            Value::String(text) => LabelType::parse(text),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            format!(
+                "unknown type {} for label `{name}` in `label-schema` (expected text, url, rfc3339, spdx, hash, semver or email)",
+                describe(kind)
+            )
+        })?;
+        schema.insert(name.to_string(), kind);
+    }
+    Ok(schema)
 }
 
 /// `false`, empty and null values, which leave a hadolint setting at its default.

@@ -151,6 +151,42 @@ mod tests {
     }
 
     #[test]
+    fn fix_modes_promote_demote_or_drop_a_rules_fixes() {
+        use crate::settings::FixMode;
+        let with_mode = |selector: &str, mode: FixMode, unsafe_fixes: bool, source: &str| {
+            let settings = Settings {
+                select: Some(vec!["exec-form-entrypoint".into(), "exec-form-cmd".into()]),
+                fix_modes: [(selector.to_string(), mode)].into_iter().collect(),
+                ..Settings::default()
+            };
+            fix_source(source, &settings.resolve(), &settings.options, unsafe_fixes).source
+        };
+        let unsafe_only = "FROM alpine:3.20\nENTRYPOINT app --port $PORT\n";
+        // `always`: an unsafe fix is applied by plain --fix.
+        assert_eq!(
+            with_mode("exec-form-entrypoint", FixMode::Always, false, unsafe_only),
+            "FROM alpine:3.20\nENTRYPOINT [\"/bin/sh\", \"-c\", \"exec app --port $PORT\"]\n"
+        );
+        let safe = "FROM alpine:3.20\nCMD node server.js\n";
+        // `unsafe-only`: a safe fix waits for --unsafe-fixes.
+        assert_eq!(with_mode("PL004", FixMode::UnsafeOnly, false, safe), safe);
+        assert_ne!(with_mode("PL004", FixMode::UnsafeOnly, true, safe), safe);
+        // `never`: not even --unsafe-fixes applies it, and the finding carries no fix.
+        assert_eq!(with_mode("exec-form-cmd", FixMode::Never, true, safe), safe);
+        let settings = Settings {
+            select: Some(vec!["exec-form-cmd".into()]),
+            fix_modes: [("runtime".to_string(), FixMode::Never)]
+                .into_iter()
+                .collect(),
+            ..Settings::default()
+        };
+        let file = parse(safe);
+        let output = lint(safe, &file, &settings.resolve(), &settings.options);
+        assert_eq!(output.diagnostics.len(), 1);
+        assert!(output.diagnostics[0].fix.is_none());
+    }
+
+    #[test]
     fn overlapping_edits_wait_for_the_next_pass() {
         let a = Edit::replace(Span::new(0, 4), "x");
         let b = Edit::insert(2, "y");

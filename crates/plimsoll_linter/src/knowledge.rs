@@ -171,6 +171,10 @@ pub const BUILDKIT_CHECKS: &[&str] = &[
     "InvalidBaseImagePlatform",
 ];
 
+/// BuildKit checks that run only when enabled (`# check=experimental=...`);
+/// `# check=skip=all` does not touch them.
+pub const EXPERIMENTAL_BUILDKIT_CHECKS: &[&str] = &["InvalidDefinitionDescription"];
+
 /// A code another tool uses (hadolint `DLxxxx`, ShellCheck `SCxxxx`, a BuildKit
 /// check): a pragma naming one is meaningful even when no plimsoll rule maps to it.
 pub fn is_foreign_code(name: &str) -> bool {

@@ -45,6 +45,9 @@ pub fn lint(
             if let Some(severity) = rules.severity_of(d.rule) {
                 d.severity = severity;
             }
+            if let Some(mode) = rules.fix_mode_of(d.rule) {
+                d.fix = d.fix.take().and_then(|fix| mode.apply(fix));
+            }
             d
         })
         .collect();

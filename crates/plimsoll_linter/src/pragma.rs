@@ -3,11 +3,13 @@
 //!
 //! - `# plimsoll ignore=rule[,rule]`: the next instruction
 //! - `# plimsoll global ignore=rule[,rule]`: the whole file
+//! - `# plimsoll stage ignore=rule[,rule]`: the rest of the stage (above a
+//!   FROM: that stage), as hadolint's `stage ignore`
 //! - `# hadolint ignore=DL3008,DL3009` / `# hadolint global ignore=...`
 //! - `# check=skip=JSONArgsRecommended` as a parser directive (whole file) or
 //!   directly above an instruction (that instruction, as BuildKit does)
 
-use plimsoll_syntax::{Dockerfile, Span};
+use plimsoll_syntax::{Dockerfile, Keyword, Span};
 
 use crate::rule::RuleMeta;
 use crate::settings::selector_matches;
@@ -27,6 +29,7 @@ pub struct Suppressions {
 enum Pragma {
     Next(Vec<String>),
     Global(Vec<String>),
+    Stage(Vec<String>),
 }
 
 fn split_list(list: &str) -> Vec<String> {
@@ -43,9 +46,12 @@ fn parse_pragma(text: &str) -> Option<Pragma> {
     let tool = words.next()?;
     let rest = words.next().unwrap_or("").trim();
     if tool == "plimsoll" || tool == "hadolint" {
-        let (global, rest) = match rest.strip_prefix("global") {
-            Some(rest) => (true, rest.trim_start()),
-            None => (false, rest),
+        let (scope, rest) = if let Some(rest) = rest.strip_prefix("global") {
+            ("global", rest.trim_start())
+        } else if let Some(rest) = rest.strip_prefix("stage") {
+            ("stage", rest.trim_start())
+        } else {
+            ("next", rest)
         };
         let list = rest
             .strip_prefix("ignore")?
@@ -59,10 +65,10 @@ fn parse_pragma(text: &str) -> Option<Pragma> {
                 .join("")
                 .as_str(),
         );
-        return Some(if global {
-            Pragma::Global(rules)
-        } else {
-            Pragma::Next(rules)
+        return Some(match scope {
+            "global" => Pragma::Global(rules),
+            "stage" => Pragma::Stage(rules),
+            _ => Pragma::Next(rules),
         });
     }
     check_skip_list(text).map(Pragma::Next)
@@ -96,6 +102,14 @@ fn check_skip_list(text: &str) -> Option<Vec<String>> {
     })
 }
 
+/// Is this comment (text after `#`) a `hadolint ignore=` or `plimsoll ignore=`
+/// pragma for the next instruction (not `global` or `stage`)?
+pub(crate) fn is_inline_ignore(text: &str) -> bool {
+    let tool = text.split_whitespace().next();
+    matches!(tool, Some("hadolint" | "plimsoll"))
+        && matches!(parse_pragma(text), Some(Pragma::Next(_)))
+}
+
 fn is_buildkit_alias(alias: &str) -> bool {
     alias.starts_with(|c: char| c.is_ascii_uppercase())
         && !(alias.starts_with("DL") || alias.starts_with("SC"))
@@ -125,6 +139,25 @@ impl Suppressions {
                         out.local.push((instruction.span, rules));
                     }
                 }
+                Pragma::Stage(rules) => {
+                    out.check_known(&rules, comment.span);
+                    // From the comment to the FROM that starts the next stage; a
+                    // comment directly above a FROM covers the stage that FROM starts.
+                    let next = file
+                        .instructions
+                        .partition_point(|i| i.span.start < comment.span.end);
+                    let end = file
+                        .instructions
+                        .iter()
+                        .skip(next + 1)
+                        .find(|i| i.keyword == Keyword::From)
+                        .map_or(u32::MAX, |i| i.span.start);
+                    let scope = Span {
+                        start: comment.span.end,
+                        end,
+                    };
+                    out.local.push((scope, rules));
+                }
             }
         }
         out
@@ -152,7 +185,11 @@ impl Suppressions {
         let named = |list: &[String]| {
             list.iter().any(|s| {
                 if s == BUILDKIT_ALL {
-                    rule.aliases.iter().any(|a| is_buildkit_alias(a))
+                    // BuildKit's `skip=all` leaves experimental checks alone.
+                    rule.aliases.iter().any(|a| {
+                        is_buildkit_alias(a)
+                            && !crate::knowledge::EXPERIMENTAL_BUILDKIT_CHECKS.contains(a)
+                    })
                 } else {
                     selector_matches(s, rule)
                 }
@@ -184,7 +221,30 @@ mod tests {
             parse_pragma("check=skip=JSONArgsRecommended;error=true"),
             Some(Pragma::Next(vec!["JSONArgsRecommended".into()]))
         );
+        assert_eq!(
+            parse_pragma(" hadolint stage ignore=DL3011,DL3002"),
+            Some(Pragma::Stage(vec!["DL3011".into(), "DL3002".into()]))
+        );
+        assert!(is_inline_ignore(" hadolint ignore=DL3003"));
+        assert!(is_inline_ignore("plimsoll ignore=non-root-user # reason"));
+        assert!(!is_inline_ignore(" hadolint global ignore=DL3003"));
+        assert!(!is_inline_ignore(" hadolint stage ignore=DL3003"));
+        assert!(!is_inline_ignore(" hadolint shell=powershell"));
+        assert!(!is_inline_ignore("check=skip=JSONArgsRecommended"));
         assert_eq!(parse_pragma("just a comment about hadolint"), None);
         assert_eq!(parse_pragma("plimsoll ignores things"), None);
+    }
+
+    #[test]
+    fn skip_all_leaves_experimental_checks_alone() {
+        let file = plimsoll_syntax::parse("# check=skip=all\nFROM scratch\n");
+        let suppressions = Suppressions::from_file(&file);
+        let span = Span::new(17, 29);
+        let experimental = &crate::rules::InvalidDefinitionDescription::META;
+        assert!(!suppressions.is_suppressed(experimental, span));
+        assert!(suppressions.is_suppressed(&crate::rules::MaintainerDeprecated::META, span));
+        let named =
+            plimsoll_syntax::parse("# check=skip=InvalidDefinitionDescription\nFROM scratch\n");
+        assert!(Suppressions::from_file(&named).is_suppressed(experimental, Span::new(42, 54)));
     }
 }

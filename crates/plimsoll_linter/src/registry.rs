@@ -33,6 +33,8 @@ static CORE_RULES: &[&dyn Rule] = &[
     &rules::ExposeProtoCasing,
     &rules::ExposeInvalidFormat,
     &rules::InvalidDefaultArgInFrom,
+    &rules::UndefinedVar,
+    &rules::InvalidDefinitionDescription,
 ];
 
 /// Every rule, sorted by code: the core list and each rule family's own list

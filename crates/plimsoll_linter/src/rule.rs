@@ -154,8 +154,8 @@ macro_rules! declare_rule {
             category: $category:ident,
             severity: $severity:ident,
             fix: $fix:ident,
-            summary: $summary:literal $(,)?
-            $(, default_enabled: $enabled:literal)?
+            summary: $summary:literal
+            $(, default_enabled: $enabled:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*

@@ -227,7 +227,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// Stages from the root ancestor down to `stage` (following `FROM <stage>`).
-    fn stage_chain(&self, stage: usize) -> Vec<usize> {
+    pub fn stage_chain(&self, stage: usize) -> Vec<usize> {
         let mut chain = vec![stage];
         while let Some(&last) = chain.last() {
             match self.stages.get(last).map(|s| &s.base) {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, Fix, Severity};
 use crate::registry;
 use crate::rule::{Category, Rule, RuleMeta};
 
@@ -17,6 +17,45 @@ pub struct RuleOptions {
     pub non_root_images: Vec<String>,
     /// Registries images may come from (hadolint `trustedRegistries`, DL3026).
     pub trusted_registries: Vec<String>,
+    /// Labels every image must carry, with the type of their value
+    /// (hadolint `label-schema`, DL3049 and DL3051–DL3058).
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Labels outside `label-schema` are findings (hadolint `strict-labels`, DL3050).
+    pub strict_labels: bool,
+}
+
+/// What a label's value must be (hadolint's label-schema types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelType {
+    /// Any text (only emptiness is checked).
+    Text,
+    Url,
+    /// An RFC 3339 timestamp.
+    Rfc3339,
+    /// An SPDX license expression.
+    Spdx,
+    /// A git commit hash (7 or 40 hex digits).
+    Hash,
+    /// A semantic version.
+    Semver,
+    Email,
+}
+
+impl LabelType {
+    /// The type as hadolint and the config files spell it.
+    pub fn parse(text: &str) -> Option<LabelType> {
+        Some(match text {
+            "" | "text" => LabelType::Text,
+            "url" => LabelType::Url,
+            "rfc3339" => LabelType::Rfc3339,
+            "spdx" => LabelType::Spdx,
+            "hash" => LabelType::Hash,
+            "semver" => LabelType::Semver,
+            "email" => LabelType::Email,
+            _ => return None,
+        })
+    }
 }
 
 /// Rule selection as the user wrote it.
@@ -30,6 +69,43 @@ pub struct Settings {
     /// Severity per selector.
     pub severity: BTreeMap<String, Severity>,
     pub options: RuleOptions,
+    /// Fix mode per selector (`[fix.modes]` in the config).
+    pub fix_modes: BTreeMap<String, FixMode>,
+}
+
+/// Whether and when a rule's fixes are applied, whatever the rule says about
+/// their safety.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixMode {
+    /// Applied by `--fix`, even fixes the rule marks unsafe.
+    Always,
+    /// Applied only with `--unsafe-fixes`, even fixes the rule marks safe.
+    UnsafeOnly,
+    /// Never applied; the finding is reported without a fix.
+    Never,
+}
+
+impl FixMode {
+    /// `always`, `unsafe-only` (also `unsafe_only`), `never`.
+    pub fn parse(text: &str) -> Option<FixMode> {
+        match text.to_ascii_lowercase().replace('_', "-").as_str() {
+            "always" => Some(FixMode::Always),
+            "unsafe-only" => Some(FixMode::UnsafeOnly),
+            "never" => Some(FixMode::Never),
+            _ => None,
+        }
+    }
+
+    /// The fix as this mode lets it through: re-marked, or dropped.
+    pub fn apply(self, mut fix: Fix) -> Option<Fix> {
+        match self {
+            FixMode::Always => fix.applicability = Applicability::Safe,
+            FixMode::UnsafeOnly => fix.applicability = Applicability::Unsafe,
+            FixMode::Never => return None,
+        }
+        Some(fix)
+    }
 }
 
 /// The rules that will run, with their effective severity.
@@ -37,6 +113,8 @@ pub struct ResolvedRules {
     pub rules: Vec<(&'static dyn Rule, Severity)>,
     /// Selectors that named nothing.
     pub unknown_selectors: Vec<String>,
+    /// Rules with a configured fix mode (the most specific selector wins).
+    pub fix_modes: Vec<(&'static RuleMeta, FixMode)>,
 }
 
 impl ResolvedRules {
@@ -45,6 +123,14 @@ impl ResolvedRules {
             .iter()
             .find(|(r, _)| std::ptr::eq(r.meta(), rule))
             .map(|&(_, severity)| severity)
+    }
+
+    /// The configured fix mode of `rule`, if any.
+    pub fn fix_mode_of(&self, rule: &RuleMeta) -> Option<FixMode> {
+        self.fix_modes
+            .iter()
+            .find(|(r, _)| std::ptr::eq(*r, rule))
+            .map(|&(_, mode)| mode)
     }
 }
 
@@ -62,6 +148,8 @@ pub fn is_known_selector(selector: &str) -> bool {
             .iter()
             .any(|c| c.as_str().eq_ignore_ascii_case(selector))
         || registry::find(selector).is_some()
+        || selector.eq_ignore_ascii_case(crate::shellcheck::SHELLCHECK_SELECTOR)
+        || crate::shellcheck::parse_code(selector).is_some()
 }
 
 impl Settings {
@@ -80,38 +168,60 @@ impl Settings {
         note_unknown(&self.extend_select);
         note_unknown(&self.ignore);
         note_unknown(&self.severity.keys().cloned().collect::<Vec<_>>());
+        note_unknown(&self.fix_modes.keys().cloned().collect::<Vec<_>>());
 
         let rules = registry::all()
             .iter()
             .copied()
-            .filter(|rule| {
-                let meta = rule.meta();
-                let selected = match &self.select {
-                    Some(select) => select.iter().any(|s| selector_matches(s, meta)),
-                    None => meta.default_enabled,
-                } || self.extend_select.iter().any(|s| selector_matches(s, meta));
-                selected && !self.ignore.iter().any(|s| selector_matches(s, meta))
-            })
+            .filter(|rule| self.selects(rule.meta()))
             .map(|rule| {
-                // The most specific selector wins: a rule name over a category over `all`.
                 let severity = self
-                    .severity
+                    .severity_for(rule.meta())
+                    .unwrap_or(rule.meta().severity);
+                (rule, severity)
+            })
+            .collect::<Vec<(&'static dyn Rule, Severity)>>();
+        let fix_modes = rules
+            .iter()
+            .filter_map(|(rule, _)| {
+                self.fix_modes
                     .iter()
                     .filter(|(s, _)| selector_matches(s, rule.meta()))
                     .max_by_key(|(s, _)| specificity(s, rule.meta()))
-                    .map_or(rule.meta().severity, |(_, &severity)| severity);
-                (rule, severity)
+                    .map(|(_, &mode)| (rule.meta(), mode))
             })
             .collect();
         ResolvedRules {
             rules,
             unknown_selectors: unknown,
+            fix_modes,
         }
+    }
+
+    /// Is `rule` selected (and not ignored)?
+    pub fn selects(&self, rule: &RuleMeta) -> bool {
+        let selected = match &self.select {
+            Some(select) => select.iter().any(|s| selector_matches(s, rule)),
+            None => rule.default_enabled,
+        } || self.extend_select.iter().any(|s| selector_matches(s, rule));
+        selected && !self.ignore.iter().any(|s| selector_matches(s, rule))
+    }
+
+    /// The severity configured for `rule`, if any. The most specific selector
+    /// wins: a rule's name or code over an alias, over a category, over `all`.
+    pub fn severity_for(&self, rule: &RuleMeta) -> Option<Severity> {
+        self.severity
+            .iter()
+            .filter(|(s, _)| selector_matches(s, rule))
+            .max_by_key(|(s, _)| specificity(s, rule))
+            .map(|(_, &severity)| severity)
     }
 }
 
 fn specificity(selector: &str, rule: &RuleMeta) -> u8 {
-    if rule.is_named(selector) {
+    if rule.name.eq_ignore_ascii_case(selector) || rule.code.eq_ignore_ascii_case(selector) {
+        3
+    } else if rule.is_named(selector) {
         2
     } else if selector.eq_ignore_ascii_case("all") {
         0

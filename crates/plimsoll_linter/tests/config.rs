@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use plimsoll_linter::config::{discover, load, Config, ConfigCache, Threshold};
+use plimsoll_linter::settings::LabelType;
 use plimsoll_linter::Severity;
 
 fn write(dir: &Path, name: &str, text: &str) {
@@ -148,6 +149,11 @@ cache = "info"
 [rules.options]
 non-root-images = ["registry.example.com/base/*"]
 trusted-registries = ["docker.io", "ghcr.io"]
+strict-labels = true
+
+[rules.options.label-schema]
+"org.opencontainers.image.source" = "url"
+author = "text"
 "#,
     );
     let s = &config.settings;
@@ -167,7 +173,59 @@ trusted-registries = ["docker.io", "ghcr.io"]
     );
     assert_eq!(s.options.non_root_images, ["registry.example.com/base/*"]);
     assert_eq!(s.options.trusted_registries, ["docker.io", "ghcr.io"]);
+    assert!(s.options.strict_labels);
+    assert_eq!(
+        s.options
+            .label_schema
+            .get("org.opencontainers.image.source"),
+        Some(&LabelType::Url)
+    );
+    assert_eq!(s.options.label_schema.get("author"), Some(&LabelType::Text));
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+}
+
+#[test]
+fn label_schema_accepts_every_type_and_rejects_others_with_their_line() {
+    let (_dir, config) = load_toml(
+        "[rules.options]\nlabel-schema = { a = \"text\", b = \"url\", c = \"rfc3339\", d = \"spdx\", e = \"hash\", f = \"semver\", g = \"email\" }\n",
+    );
+    let types: Vec<LabelType> = config
+        .settings
+        .options
+        .label_schema
+        .values()
+        .copied()
+        .collect();
+    assert_eq!(
+        types,
+        [
+            LabelType::Text,
+            LabelType::Url,
+            LabelType::Rfc3339,
+            LabelType::Spdx,
+            LabelType::Hash,
+            LabelType::Semver,
+            LabelType::Email
+        ]
+    );
+    assert!(!config.settings.options.strict_labels);
+
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "[rules.options]\nstrict-labels = true\n[rules.options.label-schema]\nversion = \"date\"\n",
+    );
+    let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
+    assert_eq!(error.line, Some(4), "{error}");
+    assert!(error.message.contains("`date`"), "{error}");
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "[rules.options]\nstrict-labels = \"yes\"\n",
+    );
+    let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
+    assert_eq!(error.line, Some(2), "{error}");
 }
 
 #[test]
@@ -312,8 +370,70 @@ fn hadolint_keys_map_onto_settings() {
         Some(Threshold::Severity(Severity::Style))
     );
     assert_eq!(s.options.trusted_registries, ["docker.io", "*.gcr.io"]);
+    assert!(s.options.label_schema.is_empty());
+    assert!(!s.options.strict_labels);
     assert!(s.select.is_none());
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+}
+
+#[test]
+fn hadolint_label_schema_and_strict_labels_map_onto_rule_options() {
+    let config = load_yaml(
+        "label-schema:\n  author: text\n  version: semver\n  created: rfc3339\n  license: spdx\n  revision: hash\n  docs: url\n  maintainer: email\n  note:\nstrict-labels: true\n",
+    );
+    let options = &config.settings.options;
+    for (label, kind) in [
+        ("author", LabelType::Text),
+        ("version", LabelType::Semver),
+        ("created", LabelType::Rfc3339),
+        ("license", LabelType::Spdx),
+        ("revision", LabelType::Hash),
+        ("docs", LabelType::Url),
+        ("maintainer", LabelType::Email),
+        // An empty type means text, as in `--require-label note:`.
+        ("note", LabelType::Text),
+    ] {
+        assert_eq!(options.label_schema.get(label), Some(&kind), "{label}");
+    }
+    assert_eq!(options.label_schema.len(), 8);
+    assert!(options.strict_labels);
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    assert!(
+        !load_yaml("strict-labels: false\n")
+            .settings
+            .options
+            .strict_labels
+    );
+}
+
+#[test]
+fn hadolint_bad_label_settings_are_errors_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line, message) in [
+        (
+            "ignored: []\nlabel-schema:\n  version: date\n",
+            2,
+            "unknown type `date` for label `version`",
+        ),
+        (
+            "label-schema: [version]\n",
+            1,
+            "`label-schema` must map label names to types",
+        ),
+        (
+            "strict-labels: sometimes\n",
+            1,
+            "`strict-labels` must be true or false",
+        ),
+    ] {
+        write(dir.path(), ".hadolint.yaml", text);
+        let error = load(&dir.path().join(".hadolint.yaml")).unwrap_err();
+        let shown = error.to_string();
+        assert!(
+            shown.contains(&format!(".hadolint.yaml:{line}: {message}")),
+            "{text:?} gave {shown}"
+        );
+    }
 }
 
 #[test]
@@ -355,11 +475,10 @@ fn hadolint_accepts_empty_files_empty_keys_and_single_strings() {
 #[test]
 fn hadolint_unsupported_and_unknown_keys_are_warnings_with_lines() {
     let config = load_yaml(
-        "ignored: [DL3025]\nlabel-schema:\n  author: text\nstrict-labels: true\nformat: json\nno-color: false\nshiny-new-key: 1\noverride:\n  ignore: [DL3008]\n",
+        "ignored: [DL3025]\ndisable-ignore-pragma: true\nlabel-schema:\n  author: text\nformat: json\nno-color: false\nshiny-new-key: 1\noverride:\n  ignore: [DL3008]\n",
     );
     let expected = [
-        ":2: `label-schema` is not supported yet",
-        ":4: `strict-labels` is not supported yet",
+        ":2: `disable-ignore-pragma` is not supported yet",
         ":5: hadolint output setting `format`",
         ":7: unknown hadolint setting `shiny-new-key`",
         ":8: `override` level `ignore`",
@@ -419,4 +538,52 @@ fn hadolint_bad_values_are_errors_naming_file_and_line() {
             "{text:?} gave {shown}"
         );
     }
+}
+
+#[test]
+fn fix_modes_are_read_inline_or_as_a_table_and_resolve_by_selector() {
+    use plimsoll_linter::FixMode;
+    let (_dir, inline) = load_toml(
+        "select = [\"all\"]\n[fix]\nmodes = { \"exec-form-cmd\" = \"never\", \"DL3025\" = \"unsafe-only\", style = \"always\" }\n",
+    );
+    let (_dir2, table) = load_toml(
+        "select = [\"all\"]\n[fix.modes]\n\"exec-form-cmd\" = \"never\"\nDL3025 = \"unsafe-only\"\nstyle = \"always\"\n",
+    );
+    for config in [&inline, &table] {
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+        let rules = config.settings.resolve();
+        let mode = |name: &str| {
+            let rule = plimsoll_linter::registry::find(name).unwrap();
+            rules.fix_mode_of(rule.meta())
+        };
+        // The rule's own name beats the alias it shares with exec-form-entrypoint.
+        assert_eq!(mode("exec-form-cmd"), Some(FixMode::Never));
+        assert_eq!(mode("exec-form-entrypoint"), Some(FixMode::UnsafeOnly));
+        assert_eq!(mode("stage-name-casing"), Some(FixMode::Always));
+        assert_eq!(mode("non-root-user"), None);
+    }
+}
+
+#[test]
+fn fix_mode_errors_and_unknown_selectors_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "[fix.modes]\n\"exec-form-cmd\" = \"sometimes\"\n",
+    );
+    let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains("plimsoll.toml:2: "), "{shown}");
+    assert!(
+        shown.contains("unknown fix mode `sometimes` for `exec-form-cmd`"),
+        "{shown}"
+    );
+    let (_dir, config) = load_toml("[fix.modes]\n\"exec-form-cmdd\" = \"never\"\n");
+    assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+    assert!(config.warnings[0].contains("plimsoll.toml:2: "));
+    assert!(config.warnings[0].contains("`exec-form-cmdd`"));
+    write(dir.path(), "plimsoll.toml", "[fix]\nmode = {}\n");
+    let error = load(&dir.path().join("plimsoll.toml")).unwrap_err();
+    assert_eq!(error.line, Some(2), "{error}");
 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use plimsoll_linter::config::{self, Config, Threshold};
 use plimsoll_linter::fix::{fix_source, AppliedFix};
+use plimsoll_linter::shellcheck::Shellcheck;
 use plimsoll_linter::{lint, Settings, Severity};
 use plimsoll_syntax::LineIndex;
 use similar::TextDiff;
@@ -47,6 +48,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     let mut errors: Vec<String> = Vec::new();
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
+    let shellcheck = find_shellcheck(args)?;
 
     let results: Vec<Result<(FileReport, FileFixes), String>> = inputs
         .par_iter()
@@ -54,7 +56,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
             let config = configs
                 .get(&config_key(input.path()))
                 .and_then(|c| c.as_ref());
-            lint_input(input, config, args)
+            lint_input(input, config, args, shellcheck.as_ref())
         })
         .collect();
     let mut reports = Vec::with_capacity(results.len());
@@ -298,10 +300,40 @@ struct FileFixes {
     diff: Option<String>,
 }
 
+/// The ShellCheck to run on RUN scripts, if any; `--verbose` says which.
+fn find_shellcheck(args: &CheckArgs) -> Result<Option<Shellcheck>, String> {
+    if args.no_shellcheck {
+        return Ok(None);
+    }
+    let found = match &args.shellcheck {
+        Some(path) if path.is_file() => Some(Shellcheck::at(path)),
+        Some(path) => {
+            return Err(format!(
+                "--shellcheck {}: no such executable file",
+                path.display()
+            ))
+        }
+        None => std::env::var_os("PATH").and_then(|path| Shellcheck::find_in(&path)),
+    };
+    if args.verbose {
+        match &found {
+            Some(shellcheck) => eprintln!(
+                "shellcheck: running {} on RUN scripts",
+                shellcheck.binary().display()
+            ),
+            None => eprintln!(
+                "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH"
+            ),
+        }
+    }
+    Ok(found)
+}
+
 fn lint_input(
     input: &Input,
     config: Option<&Config>,
     args: &CheckArgs,
+    shellcheck: Option<&Shellcheck>,
 ) -> Result<(FileReport, FileFixes), String> {
     let original = match input {
         Input::File(path) => super::read_dockerfile(path)?,
@@ -339,7 +371,25 @@ fn lint_input(
         original
     };
     let file = plimsoll_syntax::parse(&source);
-    let output = lint(&source, &file, &rules, &settings.options);
+    let mut output = lint(&source, &file, &rules, &settings.options);
+    if let Some(shellcheck) = shellcheck {
+        match shellcheck.check(&source, &file, &settings) {
+            Ok(found) => {
+                output.diagnostics.extend(found);
+                output.diagnostics.sort_by(|a, b| {
+                    (a.span.start, a.span.end, a.rule.code).cmp(&(
+                        b.span.start,
+                        b.span.end,
+                        b.rule.code,
+                    ))
+                });
+            }
+            Err(error) => output.warnings.push(plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message: error.to_string(),
+            }),
+        }
+    }
     let mut warnings = output.warnings;
     warnings.extend(
         rules

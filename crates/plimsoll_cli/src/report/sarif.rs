@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use plimsoll_linter::{registry, Severity};
+use plimsoll_linter::{registry, RuleMeta, Severity};
 
 use super::FileReport;
 
@@ -29,17 +29,42 @@ fn uri(path: &str) -> String {
         .replace('?', "%3F")
 }
 
-fn rules_metadata() -> Vec<Value> {
-    registry::all()
+/// The rules that have results in this run, in order of first appearance.
+/// Listing only those keeps the log small (every rule's documentation would
+/// add hundreds of kilobytes) and is what SARIF viewers need.
+fn referenced_rules(files: &[FileReport]) -> Vec<&'static RuleMeta> {
+    let mut seen: Vec<&'static RuleMeta> = Vec::new();
+    for d in files.iter().flat_map(|f| &f.diagnostics) {
+        if !seen.iter().any(|r| std::ptr::eq(*r, d.rule)) {
+            seen.push(d.rule);
+        }
+    }
+    seen
+}
+
+/// Where a rule is documented: its page in `docs/rules/`, or ShellCheck's wiki.
+fn help_uri(meta: &RuleMeta) -> String {
+    if registry::find(meta.code).is_some() {
+        format!(
+            "{}/blob/main/docs/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            meta.name
+        )
+    } else {
+        format!("https://www.shellcheck.net/wiki/{}", meta.code)
+    }
+}
+
+fn rules_metadata(rules: &[&'static RuleMeta]) -> Vec<Value> {
+    rules
         .iter()
-        .map(|rule| {
-            let meta = rule.meta();
+        .map(|meta| {
             json!({
                 "id": meta.name,
                 "name": meta.name,
                 "shortDescription": { "text": meta.summary },
                 "fullDescription": { "text": meta.documentation().trim() },
-                "helpUri": format!("{}/blob/main/docs/rules/{}.md", env!("CARGO_PKG_REPOSITORY"), meta.name),
+                "helpUri": help_uri(meta),
                 "help": { "text": meta.summary, "markdown": meta.documentation().trim() },
                 "defaultConfiguration": { "level": level(meta.severity) },
                 "properties": {
@@ -145,6 +170,7 @@ struct SarifLog<'a> {
 }
 
 pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let rules = referenced_rules(files);
     let uris: Vec<String> = files.iter().map(|f| uri(&f.path)).collect();
     let messages: Vec<Vec<String>> = files
         .iter()
@@ -163,10 +189,10 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
         let mut chars = CharOffsets::new(&file.source);
         for (d, message) in file.diagnostics.iter().zip(messages) {
             let (start, end) = file.range(d.span);
-            let rule_index = registry::all()
+            let rule_index = rules
                 .iter()
-                .position(|r| std::ptr::eq(r.meta(), d.rule))
-                .unwrap_or(0);
+                .position(|r| std::ptr::eq(*r, d.rule))
+                .expect("every result's rule is listed");
             let fixes = d.fix.as_ref().map(|fix| {
                 [SarifFix {
                     description: Text { text: &fix.title },
@@ -219,7 +245,7 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     "name": "plimsoll",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules_metadata(),
+                    "rules": rules_metadata(&rules),
                 },
             }),
             column_kind: "unicodeCodePoints",

@@ -1,7 +1,12 @@
+use plimsoll_syntax::{Keyword, Span};
+
 use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
 use crate::knowledge::{DependencyInstall, DEPENDENCY_INSTALLS};
 use crate::rule::{declare_rule, Rule};
-use crate::shell::ShellCommand;
+use crate::semantic::{normalize_path, SemanticModel};
+use crate::shell::{Nesting, ShellCommand, ShellScript};
+use crate::text_edit;
 
 use super::copy_paths::{context_copy, is_within, ContextCopy};
 
@@ -47,6 +52,22 @@ declare_rule! {
     /// <package>` adds a named package and is not manifest-driven, so it is
     /// not flagged. `COPY --from` copies from another stage, not the context.
     ///
+    /// ## Fix safety
+    /// The fix inserts a COPY of the manifests in place of the sources COPY
+    /// (`COPY package.json package-lock.json* ./`; optional manifests as
+    /// patterns that may match nothing; for pip, the files named by `-r`),
+    /// and moves the sources COPY to just after the install. It is offered
+    /// only when the COPY has one source (the context or one folder), the
+    /// install runs in its destination, nothing but ENV/ARG/LABEL/EXPOSE/USER
+    /// lies between them, and every command of the RUN is an install or
+    /// needs no sources (`rm`, `pip install --upgrade pip`, `npm cache ...`).
+    ///
+    /// It is **unsafe**: an install can read more than its manifests. npm and
+    /// yarn run the package's own `postinstall`/`prepare` scripts, workspaces
+    /// need every member's `package.json`, a requirements file can say `-e .`,
+    /// a Gemfile can say `gemspec`, and `composer install` builds an
+    /// autoloader from the sources. Check the install still works.
+    ///
     /// ## Differences from other tools
     /// hadolint has no ordering rule. This is plimsoll's own check.
     pub struct CacheBustingCopy {
@@ -55,65 +76,303 @@ declare_rule! {
         aliases: [],
         category: Cache,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         summary: "COPY of the whole context before a dependency install: every source change re-runs the install",
     }
 }
 
-impl Rule for CacheBustingCopy {
-    fn check(&self, checker: &mut Checker<'_>) {
-        let model = checker.model;
-        for stage in &model.stages {
-            let mut copies: Vec<ContextCopy<'_>> = Vec::new();
-            let mut reported: Vec<usize> = Vec::new();
-            for (index, instruction) in model.stage_instructions(stage) {
-                let workdir = &model.states[index].workdir;
-                if let Some(copy) = context_copy(index, instruction, workdir) {
-                    copies.push(copy);
-                    continue;
-                }
-                let Some(script) = model.run_script(index) else {
+/// One COPY that busts the cache of a later dependency install.
+pub(crate) struct CacheBust {
+    /// The volatile COPY/ADD.
+    pub copy_index: usize,
+    pub install: &'static DependencyInstall,
+    /// The install command, as written.
+    pub command: String,
+    /// The COPY sources, for the diagnostic.
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+    /// Manifests first, then the install, then the rest; `None` when the
+    /// rewrite is not clear (see the rule's "Fix safety").
+    pub split: Option<SplitCopy>,
+}
+
+/// The manifests-first rewrite of a COPY before an install.
+pub(crate) struct SplitCopy {
+    /// The sources of the new manifest COPY, as written into it.
+    pub manifests: Vec<String>,
+    pub edits: Vec<Edit>,
+}
+
+/// Every COPY that busts an install's cache, first install per COPY.
+pub(crate) fn cache_busts(model: &SemanticModel<'_>) -> Vec<CacheBust> {
+    let mut found = Vec::new();
+    for stage in &model.stages {
+        let mut copies: Vec<ContextCopy<'_>> = Vec::new();
+        let mut reported: Vec<usize> = Vec::new();
+        for (index, instruction) in model.stage_instructions(stage) {
+            let workdir = &model.states[index].workdir;
+            if let Some(copy) = context_copy(index, instruction, workdir) {
+                copies.push(copy);
+                continue;
+            }
+            let Some(script) = model.run_script(index) else {
+                continue;
+            };
+            for command in &script.commands {
+                let Some(install) = dependency_install(command) else {
                     continue;
                 };
-                for command in &script.commands {
-                    let Some(install) = dependency_install(command) else {
-                        continue;
-                    };
-                    if copies
-                        .iter()
-                        .any(|c| install.manifests.iter().any(|m| c.copies_manifest(m)))
-                    {
-                        continue;
-                    }
-                    let Some(copy) = copies
-                        .iter()
-                        .find(|c| c.is_volatile && installs_from(command, workdir, &c.destination))
-                    else {
-                        continue;
-                    };
-                    if reported.contains(&copy.index) {
-                        continue;
-                    }
-                    reported.push(copy.index);
-                    let line = model.instruction(index).start_line;
-                    let manifests = manifest_list(install);
-                    let span = copy.sources.first().map_or(copy.instruction.span, |first| {
-                        copy.sources
-                            .last()
-                            .map_or(first.span, |last| first.span.cover(last.span))
-                    });
-                    let message = format!(
-                        "`{}` copies the sources before `{}` (RUN on line {line}): any source change re-runs the dependency install",
-                        copy.describe(),
-                        checker.text(command.span).trim(),
-                    );
-                    checker.report(span, message).help(format!(
-                        "copy {manifests} first, run the install, then copy the rest of the sources"
-                    ));
+                if copies
+                    .iter()
+                    .any(|c| install.manifests.iter().any(|m| c.copies_manifest(m)))
+                {
+                    continue;
                 }
+                let Some(copy) = copies
+                    .iter()
+                    .find(|c| c.is_volatile && installs_from(command, workdir, &c.destination))
+                else {
+                    continue;
+                };
+                if reported.contains(&copy.index) {
+                    continue;
+                }
+                reported.push(copy.index);
+                let line = model.instruction(index).start_line;
+                let manifests = manifest_list(install);
+                let span = copy.sources.first().map_or(copy.instruction.span, |first| {
+                    copy.sources
+                        .last()
+                        .map_or(first.span, |last| first.span.cover(last.span))
+                });
+                let text = command.span.text(model.source).trim().to_string();
+                found.push(CacheBust {
+                    copy_index: copy.index,
+                    install,
+                    message: format!(
+                        "`{}` copies the sources before `{text}` (RUN on line {line}): any source change re-runs the dependency install",
+                        copy.describe(),
+                    ),
+                    help: format!(
+                        "copy {manifests} first, run the install, then copy the rest of the sources"
+                    ),
+                    command: text,
+                    span,
+                    split: split_copy(model, copy, index, script, command, install),
+                });
             }
         }
     }
+    found
+}
+
+impl Rule for CacheBustingCopy {
+    fn check(&self, checker: &mut Checker<'_>) {
+        for bust in cache_busts(checker.model) {
+            let diagnostic = checker.report(bust.span, bust.message).help(bust.help);
+            if let Some(split) = bust.split {
+                diagnostic.fix(Fix::unsafe_edit(
+                    format!(
+                        "Copy {} first, install, then copy the rest",
+                        split.manifests.join(" ")
+                    ),
+                    split.edits,
+                ));
+            }
+        }
+    }
+}
+
+/// Instructions a COPY of the sources may move past: they read no files.
+const MOVABLE_PAST: &[Keyword] = &[
+    Keyword::Env,
+    Keyword::Arg,
+    Keyword::Label,
+    Keyword::Expose,
+    Keyword::User,
+];
+
+/// Commands that may share the RUN with the install without needing the sources.
+fn needs_no_sources(command: &ShellCommand) -> bool {
+    if dependency_install(command).is_some() {
+        return true;
+    }
+    let Some(program) = command.program() else {
+        // A bare assignment.
+        return command.name.is_none();
+    };
+    let sub = command.subcommand().map(|w| w.text.as_str());
+    match program {
+        "rm" | "true" | "echo" | "set" | "export" => true,
+        // `pip install --upgrade pip wheel`: named packages, no paths or files.
+        "pip" | "pip3" => {
+            sub == Some("install")
+                && command.args.iter().all(|a| {
+                    a.is_static
+                        && !a.text.contains('/')
+                        && !a.text.starts_with('.')
+                        && !["-r", "-e", "-c"].iter().any(|f| a.text.starts_with(f))
+                        && !a.text.starts_with("--requirement")
+                        && !a.text.starts_with("--editable")
+                        && !a.text.starts_with("--constraint")
+                })
+        }
+        "npm" | "yarn" | "pnpm" => matches!(sub, Some("cache" | "config")),
+        _ => false,
+    }
+}
+
+/// The manifests-first rewrite, when it is clear: one whole-context (or one
+/// directory) source, the install runs in the COPY's destination, only
+/// file-less instructions in between, and the RUN needs nothing but manifests.
+fn split_copy(
+    model: &SemanticModel<'_>,
+    copy: &ContextCopy<'_>,
+    run_index: usize,
+    script: &ShellScript,
+    command: &ShellCommand,
+    install: &DependencyInstall,
+) -> Option<SplitCopy> {
+    let source = model.source;
+    let [only] = copy.sources else { return None };
+    let destination = copy.instruction.as_copy()?.destination?;
+    if !copy.is_volatile
+        || only.value.contains(['$', '*', '?', '['])
+        || destination.value.contains('$')
+        || only.span.text(source) != only.value
+        || destination.span.text(source) != destination.value
+        || normalize_path(&model.states[run_index].workdir) != normalize_path(&copy.destination)
+        || copy.instruction.heredocs.len()
+            + copy
+                .instruction
+                .flags
+                .iter()
+                .filter(|f| f.name == "from")
+                .count()
+            > 0
+    {
+        return None;
+    }
+    if (copy.index + 1..run_index).any(|i| !MOVABLE_PAST.contains(&model.instruction(i).keyword)) {
+        return None;
+    }
+    if script.has_syntax_errors
+        || script
+            .commands
+            .iter()
+            .any(|c| c.nesting != Nesting::TopLevel || !needs_no_sources(c))
+    {
+        return None;
+    }
+    // Where the manifests are in the context: `.` → the root, `app/` → `app/`.
+    let prefix = match only.value.trim_start_matches("./").trim_end_matches('/') {
+        "" | "." => String::new(),
+        dir => format!("{dir}/"),
+    };
+    let mut manifests: Vec<String> = Vec::new();
+    if install.manifests.first() == Some(&"requirements.txt") {
+        // pip reads the files named by `-r`; a file in a folder may include
+        // its neighbours, so the folder is copied.
+        for file in requirement_files(command)? {
+            let entry = match file.rsplit_once('/') {
+                Some((dir, _)) => format!("{prefix}{dir}/"),
+                None => format!("{prefix}{file}"),
+            };
+            if !manifests.contains(&entry) {
+                manifests.push(entry);
+            }
+        }
+    } else {
+        for (i, manifest) in install.manifests.iter().enumerate() {
+            // Only the first manifest must exist: an optional one is copied by
+            // a pattern that may match nothing.
+            let optional = if i > 0 && !manifest.contains('*') {
+                "*"
+            } else {
+                ""
+            };
+            manifests.push(format!("{prefix}{manifest}{optional}"));
+        }
+    }
+    if manifests.is_empty() || manifests.iter().any(|m| m.contains("..")) {
+        return None;
+    }
+    let into = match destination.value.as_str() {
+        "." => "./".to_string(),
+        d if d.ends_with('/') => d.to_string(),
+        d => format!("{d}/"),
+    };
+    let instruction = copy.instruction;
+    let flags: Vec<&str> = instruction
+        .flags
+        .iter()
+        .filter(|f| matches!(f.name.as_str(), "chown" | "chmod" | "link"))
+        .map(|f| f.span.text(source))
+        .collect();
+    let mut words = vec!["COPY".to_string()];
+    words.extend(flags.iter().map(|f| f.to_string()));
+    words.extend(manifests.iter().cloned());
+    words.push(into);
+    let newline = text_edit::newline(source);
+    let copy_lines = text_edit::instruction_lines(source, instruction);
+    let indent = text_edit::indentation(source, instruction.span.start as usize);
+    let manifest_copy = format!("{indent}{}{newline}", words.join(" "));
+    // Comments above the COPY describe it (or are pragmas for it): they move along.
+    let comments_start = text_edit::comment_block_start(source, copy_lines.start as usize);
+    let copy_lines = Span::new(comments_start, copy_lines.end as usize);
+    let mut moved = copy_lines.text(source).to_string();
+    if !moved.ends_with('\n') {
+        moved.push_str(newline);
+    }
+    let run = model.instruction(run_index);
+    let after_run = text_edit::next_line_start(source, run.span.end as usize);
+    let moved = if after_run == source.len() && !source.ends_with('\n') {
+        format!("{newline}{}", moved.trim_end_matches(['\r', '\n']))
+    } else {
+        moved
+    };
+    Some(SplitCopy {
+        manifests,
+        edits: vec![
+            Edit::replace(copy_lines, manifest_copy),
+            Edit::insert(after_run as u32, moved),
+        ],
+    })
+}
+
+/// The static `-r FILE` / `--requirement FILE` arguments of a pip install.
+fn requirement_files(command: &ShellCommand) -> Option<Vec<&str>> {
+    let mut files = Vec::new();
+    let mut args = command.args.iter();
+    while let Some(arg) = args.next() {
+        let text = arg.text.as_str();
+        let file = if text == "-r" || text == "--requirement" {
+            args.next()?
+        } else if let Some(file) = text.strip_prefix("--requirement=") {
+            if !arg.is_static {
+                return None;
+            }
+            files.push(file);
+            continue;
+        } else if let Some(file) = text
+            .strip_prefix("-r")
+            .filter(|f| !f.is_empty() && !text.starts_with("--"))
+        {
+            if !arg.is_static {
+                return None;
+            }
+            files.push(file);
+            continue;
+        } else {
+            continue;
+        };
+        if !file.is_static {
+            return None;
+        }
+        files.push(file.text.as_str());
+    }
+    Some(files)
 }
 
 /// Does this command install dependencies from a manifest? Which kind?

@@ -1,7 +1,11 @@
+use plimsoll_syntax::Keyword;
+
 use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::{declare_rule, Rule};
-use crate::semantic::join_path;
-use crate::shell::ShellCommand;
+use crate::semantic::{join_path, SemanticModel};
+use crate::shell::{Connector, Nesting, ShellCommand, ShellScript};
+use crate::text_edit::instruction_lines;
 
 use super::copy_paths::is_within;
 
@@ -31,6 +35,21 @@ declare_rule! {
     /// COPY --chown=node:node . /app
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix adds `--chown=OWNER` (or `--chmod=MODE`, octal modes only) to
+    /// the COPY and removes the command from the RUN, and the whole RUN when
+    /// nothing else is left in it. It is offered only when the command is
+    /// the first of its RUN (alone, or followed by `&&`), names exactly the
+    /// COPY's destination, and nothing between the COPY and the RUN writes
+    /// files.
+    ///
+    /// It is **safe** when the COPY writes one file to an explicit path and
+    /// the command changes exactly that file. For a directory it is
+    /// **unsafe**: `chown -R /app` also changes `/app` itself and files that
+    /// were there before the COPY (from the base image or a `WORKDIR`),
+    /// while `COPY --chown` changes only what it copies, so a program that
+    /// writes into `/app` at run time may lose that right.
+    ///
     /// ## Differences from other tools
     /// hadolint has no equivalent rule.
     pub struct ChownAfterCopy {
@@ -39,13 +58,15 @@ declare_rule! {
         aliases: [],
         category: Size,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         summary: "chown/chmod of copied files in a later RUN stores every file twice",
     }
 }
 
 /// A COPY destination in the stage so far: where files landed.
 struct Copied {
+    /// Index of the COPY/ADD instruction.
+    index: usize,
     /// Absolute path of what the COPY wrote (a directory or a file).
     path: String,
     /// The COPY put a directory's contents here: which files are inside is unknown.
@@ -64,7 +85,7 @@ impl Rule for ChownAfterCopy {
                 if let Some(view) = instruction.as_copy() {
                     // A copy into `/` (a rootfs overlay) is too broad to attribute later changes to.
                     copied.extend(
-                        copied_paths(instruction, view, workdir)
+                        copied_paths(index, instruction, view, workdir)
                             .into_iter()
                             .filter(|c| c.path != "/"),
                     );
@@ -96,6 +117,7 @@ impl Rule for ChownAfterCopy {
                         })
                     });
                     let Some(copy) = hit else { continue };
+                    let fix = ownership_fix(model, index, script, command, &copied, copy);
                     let flag = if tool == "chown" {
                         "--chown"
                     } else {
@@ -107,10 +129,13 @@ impl Rule for ChownAfterCopy {
                         copy.text,
                         copy.line,
                     );
-                    checker.report(command.span, message).help(format!(
+                    let diagnostic = checker.report(command.span, message).help(format!(
                         "set it while copying: `{} {flag}={option} ...`, and drop the {tool}",
                         copy.text.split_whitespace().next().unwrap_or("COPY")
                     ));
+                    if let Some(fix) = fix {
+                        diagnostic.fix(fix);
+                    }
                 }
             }
         }
@@ -161,6 +186,7 @@ fn is_chmod_flag(word: &str) -> bool {
 
 /// Where a COPY/ADD wrote, one entry per source.
 fn copied_paths(
+    index: usize,
     instruction: &plimsoll_syntax::Instruction,
     view: plimsoll_syntax::typed::CopyView<'_>,
     workdir: &str,
@@ -198,6 +224,7 @@ fn copied_paths(
                 dest.clone()
             };
             Copied {
+                index,
                 path,
                 is_directory: !is_file,
                 line: instruction.start_line,
@@ -205,4 +232,139 @@ fn copied_paths(
             }
         })
         .collect()
+}
+
+/// Instructions that write no files: a chown after them sees what the COPY wrote.
+const NO_FILES_WRITTEN: &[Keyword] = &[
+    Keyword::Env,
+    Keyword::Arg,
+    Keyword::Label,
+    Keyword::Expose,
+    Keyword::Stopsignal,
+    Keyword::Healthcheck,
+    Keyword::Cmd,
+    Keyword::Entrypoint,
+    Keyword::User,
+    Keyword::Maintainer,
+];
+
+/// The `--chown`/`--chmod` rewrite of `command` (in the RUN at `run_index`)
+/// onto the COPY that wrote what it changes; `None` unless the rewrite is
+/// clearly the same change (see the rule's "Fix safety").
+fn ownership_fix(
+    model: &SemanticModel<'_>,
+    run_index: usize,
+    script: &ShellScript,
+    command: &ShellCommand,
+    copied: &[Copied],
+    copy: &Copied,
+) -> Option<Fix> {
+    let source = model.source;
+    let (tool, value, target) = plain_ownership_change(command)?;
+    let flag = if tool == "chown" { "chown" } else { "chmod" };
+    let copy_instruction = model.instruction(copy.index);
+    if copy_instruction.flag(flag).is_some()
+        || copy_instruction.keyword_text.len() != copy_instruction.keyword_span.len()
+    {
+        return None;
+    }
+    let workdir = &model.states[run_index].workdir;
+    let target = join_path(workdir, target);
+    // Everything the COPY wrote, one entry per source.
+    let entries: Vec<&Copied> = copied.iter().filter(|c| c.index == copy.index).collect();
+    let recursive = command
+        .args
+        .iter()
+        .any(|a| a.text.starts_with('-') && a.text.contains('R'))
+        || command.args.iter().any(|a| a.text == "--recursive");
+    let single_file = entries.len() == 1 && !entries[0].is_directory && entries[0].path == target;
+    let whole_directory = recursive && entries.iter().all(|c| c.is_directory && c.path == target);
+    if !single_file && !whole_directory {
+        return None;
+    }
+    // Nothing between the COPY and the RUN may write files.
+    if (copy.index + 1..run_index)
+        .any(|i| !NO_FILES_WRITTEN.contains(&model.instruction(i).keyword))
+    {
+        return None;
+    }
+    // The command is the RUN's first, alone or followed by `&&`.
+    let top: Vec<&ShellCommand> = script
+        .commands
+        .iter()
+        .filter(|c| c.nesting == Nesting::TopLevel && c.wrapped_by.is_none())
+        .collect();
+    if script.has_syntax_errors
+        || top.first().is_none_or(|first| first.span != command.span)
+        || !command.redirects.is_empty()
+        || !command.assignments.is_empty()
+    {
+        return None;
+    }
+    let run = model.instruction(run_index);
+    let removal = match top.get(1) {
+        None if script.commands.len() == 1 => instruction_lines(source, run),
+        Some(next) if next.connector == Connector::And => {
+            plimsoll_syntax::Span::new(command.span.start as usize, next.span.start as usize)
+        }
+        _ => return None,
+    };
+    let edits = vec![
+        Edit::insert(
+            copy_instruction.keyword_span.end,
+            format!(" --{flag}={value}"),
+        ),
+        Edit::delete(removal),
+    ];
+    let title = format!(
+        "Copy with `--{flag}={value}` and drop the {tool}{}",
+        if top.len() == 1 { " RUN" } else { "" }
+    );
+    Some(if single_file {
+        Fix::safe(title, edits)
+    } else {
+        Fix::unsafe_edit(title, edits)
+    })
+}
+
+/// `chown [-R] owner path` or `chmod [-R] octal path` with static words only
+/// and nothing a COPY flag cannot say (other options, globs, several paths).
+fn plain_ownership_change(command: &ShellCommand) -> Option<(&'static str, &str, &str)> {
+    let tool = match command.program()? {
+        "chown" => "chown",
+        "chmod" => "chmod",
+        _ => return None,
+    };
+    if command.wrapped_by.is_some() || command.args.iter().any(|a| !a.is_static) {
+        return None;
+    }
+    let (options, operands): (Vec<&str>, Vec<&str>) =
+        command.args.iter().map(|a| a.text.as_str()).partition(|t| {
+            t.starts_with('-') && t.len() > 1 && (tool == "chown" || is_chmod_flag(t))
+        });
+    let plain_option = |o: &&str| {
+        *o == "--recursive"
+            || (!o.starts_with("--") && o[1..].chars().all(|c| matches!(c, 'R' | 'v' | 'f' | 'c')))
+    };
+    if !options.iter().all(plain_option) {
+        return None;
+    }
+    let [value, path] = operands.as_slice() else {
+        return None;
+    };
+    let valid = if tool == "chown" {
+        // `user`, `user:group`, `uid:gid`; not `user.group` or `:group`.
+        let mut parts = value.split(':');
+        let name = |p: &str| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                && !p.starts_with('-')
+        };
+        parts.next().is_some_and(name) && parts.next().is_none_or(name) && parts.next().is_none()
+    } else {
+        (3..=4).contains(&value.len()) && value.chars().all(|c| ('0'..='7').contains(&c))
+    };
+    let plain_path = !path.contains(['*', '?', '[', '{', '~']) && !path.is_empty();
+    (valid && plain_path).then_some((tool, *value, *path))
 }

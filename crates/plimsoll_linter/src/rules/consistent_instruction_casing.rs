@@ -1,6 +1,7 @@
 use plimsoll_syntax::Keyword;
 
 use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::{declare_rule, Rule};
 
 declare_rule! {
@@ -30,6 +31,10 @@ declare_rule! {
     /// Same rule: global ARGs before the first FROM are neither counted nor
     /// checked; an ONBUILD counts as itself, not its trigger.
     ///
+    /// ## Fix safety
+    /// The fix rewrites the keyword in the majority's case. Keywords are
+    /// case-insensitive, so the fix is safe.
+    ///
     /// ## References
     /// BuildKit check `ConsistentInstructionCasing`.
     pub struct ConsistentInstructionCasing {
@@ -38,7 +43,7 @@ declare_rule! {
         aliases: ["ConsistentInstructionCasing"],
         category: Style,
         severity: Warning,
-        fix: None,
+        fix: Always,
         summary: "Instruction keywords should all use the same case",
     }
 }
@@ -77,15 +82,26 @@ impl Rule for ConsistentInstructionCasing {
                 } else {
                     "uppercase"
                 };
-                checker
+                let fixed = if majority_lower {
+                    text.to_lowercase()
+                } else {
+                    text.to_uppercase()
+                };
+                // A keyword written across a line continuation is left alone.
+                let fixable =
+                    checker.source.get(instruction.keyword_span.range()) == Some(text.as_str());
+                let diagnostic = checker
                     .report(
                         instruction.keyword_span,
                         format!("Command '{text}' should match the case of the command majority ({case})"),
                     )
-                    .help(format!(
-                        "write `{}`",
-                        if majority_lower { text.to_lowercase() } else { text.to_uppercase() }
+                    .help(format!("write `{fixed}`"));
+                if fixable {
+                    diagnostic.fix(Fix::safe(
+                        format!("Write `{fixed}`"),
+                        vec![Edit::replace(instruction.keyword_span, fixed)],
                     ));
+                }
             }
         }
     }

@@ -32,7 +32,7 @@ const EXTENSIONLESS_FILES: &[&str] = &[
 
 /// One COPY/ADD from the build context, seen from the image side.
 #[derive(Debug)]
-pub(super) struct ContextCopy<'a> {
+pub(crate) struct ContextCopy<'a> {
     pub index: usize,
     pub instruction: &'a Instruction,
     pub sources: &'a [Arg],
@@ -105,7 +105,7 @@ fn is_volatile_source(source: &str, destination: &str) -> bool {
 }
 
 /// The COPY/ADD at `index` if it takes files from the build context.
-pub(super) fn context_copy<'a>(
+pub(crate) fn context_copy<'a>(
     index: usize,
     instruction: &'a Instruction,
     workdir: &str,
@@ -170,7 +170,7 @@ impl ContextCopy<'_> {
 }
 
 /// Is `path` the same as `dir` or inside it?
-pub(super) fn is_within(path: &str, dir: &str) -> bool {
+pub(crate) fn is_within(path: &str, dir: &str) -> bool {
     let (path, dir) = (normalize_path(path), normalize_path(dir));
     path == dir || dir == "/" || path.starts_with(&format!("{dir}/"))
 }

@@ -2,11 +2,12 @@
 //! command reported, and how is it rewritten to exec form.
 
 use plimsoll_syntax::typed::CommandForm;
-use plimsoll_syntax::{Arg, Instruction};
+use plimsoll_syntax::{Arg, Instruction, Span};
 
 use crate::checker::Checker;
 use crate::diagnostic::{Edit, Fix};
 use crate::semantic::ShellKind;
+use crate::shell::{Connector, Nesting, ShellScript};
 
 /// The shell-form argument of `instruction` if the rule should look at it:
 /// BuildKit stays quiet once a stage (or a stage it builds on) set SHELL,
@@ -58,7 +59,8 @@ fn json_array<'w>(words: impl IntoIterator<Item = &'w str>) -> String {
 }
 
 /// The exec-form rewrite: safe when the words split plainly, unsafe (wrapped
-/// in `sh -c "exec ..."`) when the command needs the shell but is a single command.
+/// in `sh -c "... exec last"`) when the command needs the shell but is a
+/// single command or an `&&` chain.
 pub(super) fn exec_form_fix(checker: &Checker<'_>, index: usize, arg: &Arg) -> Option<Fix> {
     let state = checker.model.states.get(index)?;
     if state.shell != ShellKind::Posix {
@@ -75,14 +77,48 @@ pub(super) fn exec_form_fix(checker: &Checker<'_>, index: usize, arg: &Arg) -> O
             vec![Edit::replace(arg.span, json)],
         ));
     }
-    if is_single_command(command) && !command.starts_with("exec ") {
-        let json = json_array(["/bin/sh", "-c", &format!("exec {command}")]);
-        return Some(Fix::unsafe_edit(
-            "Run through `sh -c` with `exec`, so the command replaces the shell as PID 1",
-            vec![Edit::replace(arg.span, json)],
-        ));
+    if command.starts_with("exec ") {
+        return None;
     }
-    None
+    let with_exec = insert_exec(command)?;
+    let json = json_array(["/bin/sh", "-c", &with_exec]);
+    let title = if is_single_command(command) {
+        "Run through `sh -c` with `exec`, so the command replaces the shell as PID 1"
+    } else {
+        "Run through `sh -c` with `exec` before the last command, so it replaces the shell as PID 1"
+    };
+    Some(Fix::unsafe_edit(title, vec![Edit::replace(arg.span, json)]))
+}
+
+/// `command` with `exec ` before the program of its last command, when the
+/// command is one simple command or an `&&` chain of them (`a && b` →
+/// `a && exec b`). `None` for anything else (pipes, lists, compound commands,
+/// background jobs, a last command with variable assignments in front).
+fn insert_exec(command: &str) -> Option<String> {
+    let script = ShellScript::parse_text(command, &|start, end| Span::new(start, end));
+    if script.has_syntax_errors
+        || command.trim_end().ends_with('&') && !command.trim_end().ends_with("&&")
+    {
+        return None;
+    }
+    let top: Vec<_> = script
+        .commands
+        .iter()
+        .filter(|c| c.wrapped_by.is_none() && c.nesting != Nesting::Substitution)
+        .collect();
+    if top.is_empty()
+        || top.iter().any(|c| c.nesting != Nesting::TopLevel)
+        || top.iter().skip(1).any(|c| c.connector != Connector::And)
+    {
+        return None;
+    }
+    let last = top.last()?;
+    let name = last.name.as_ref()?;
+    if !last.assignments.is_empty() || name.text == "exec" {
+        return None;
+    }
+    let at = name.span.start as usize;
+    Some(format!("{}exec {}", &command[..at], &command[at..]))
 }
 
 #[cfg(test)]
@@ -98,6 +134,31 @@ mod tests {
         assert!(needs_shell("a && b"));
         assert!(is_single_command("node $APP --x"));
         assert!(!is_single_command("a && b"));
+    }
+
+    #[test]
+    fn exec_goes_before_the_last_command_of_an_and_chain() {
+        assert_eq!(insert_exec("node $APP").as_deref(), Some("exec node $APP"));
+        assert_eq!(
+            insert_exec("./migrate.sh && gunicorn -b :$PORT app").as_deref(),
+            Some("./migrate.sh && exec gunicorn -b :$PORT app")
+        );
+        assert_eq!(
+            insert_exec("cd /srv && sudo -u app node \"$X\"").as_deref(),
+            Some("cd /srv && exec sudo -u app node \"$X\"")
+        );
+        for no in [
+            "a || b",
+            "a; b",
+            "a | b",
+            "a && b &",
+            "FOO=1 node x",
+            "if a; then b; fi",
+            "(a && b)",
+            "a && exec b",
+        ] {
+            assert_eq!(insert_exec(no), None, "{no}");
+        }
     }
 
     #[test]

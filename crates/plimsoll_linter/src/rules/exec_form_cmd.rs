@@ -31,8 +31,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Plain words are rewritten to JSON safely. A single command that needs
-    /// the shell is wrapped as `["/bin/sh", "-c", "exec ..."]` (unsafe).
+    /// Plain words are rewritten to JSON safely. A single command or an `&&`
+    /// chain that needs the shell is wrapped as
+    /// `["/bin/sh", "-c", "... exec last"]` (unsafe: `exec` makes the last
+    /// program PID 1, which changes how signals are handled). After an
+    /// exec-form ENTRYPOINT every rewrite is unsafe, since it changes the
+    /// arguments the entrypoint receives. Lists with `;`, `||`, pipes,
+    /// compound commands and commands prefixed by variable assignments get no
+    /// fix.
     ///
     /// ## Differences from hadolint
     /// Same concern as hadolint DL3025 and BuildKit JSONArgsRecommended (both

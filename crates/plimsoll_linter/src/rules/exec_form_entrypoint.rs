@@ -30,10 +30,13 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// When the command is plain words, the rewrite to JSON is safe. When it
-    /// needs the shell (variables, quotes) but is a single command, the fix
-    /// wraps it as `["/bin/sh", "-c", "exec ..."]`: `exec` makes the program
-    /// PID 1. That changes behaviour slightly (CMD is still ignored), so it is
-    /// unsafe. Chains (`a && b`) get no fix.
+    /// needs the shell (variables, quotes) and is a single command or an `&&`
+    /// chain, the fix wraps it as `["/bin/sh", "-c", "... exec last"]`, with
+    /// `exec` before the last command so that the program becomes PID 1 and
+    /// receives signals. That changes behaviour (signals now reach the
+    /// program; a `CMD` is now passed to `sh` as `$0 ...` instead of being
+    /// ignored), so it is unsafe. Lists with `;`, `||`, pipes, compound
+    /// commands and commands prefixed by variable assignments get no fix.
     ///
     /// ## Differences from hadolint
     /// hadolint DL3025 and BuildKit's JSONArgsRecommended report the same

@@ -1,4 +1,5 @@
 use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::{declare_rule, Rule};
 
 declare_rule! {
@@ -20,6 +21,10 @@ declare_rule! {
     /// FROM debian:12 AS builder
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix writes `AS` in the case of `FROM`. Keywords are
+    /// case-insensitive, so the fix is safe.
+    ///
     /// ## References
     /// BuildKit check `FromAsCasing`.
     pub struct FromAsCasing {
@@ -28,7 +33,7 @@ declare_rule! {
         aliases: ["FromAsCasing"],
         category: Style,
         severity: Warning,
-        fix: None,
+        fix: Always,
         summary: "The AS keyword should match the case of the FROM keyword",
     }
 }
@@ -48,13 +53,23 @@ impl Rule for FromAsCasing {
                 false
             };
             if mismatch {
-                checker.report(
-                    as_word.span,
-                    format!(
-                        "'{}' and '{keyword}' keywords' casing do not match",
-                        as_word.value
-                    ),
-                );
+                let fixed = if *keyword == keyword.to_lowercase() {
+                    "as"
+                } else {
+                    "AS"
+                };
+                checker
+                    .report(
+                        as_word.span,
+                        format!(
+                            "'{}' and '{keyword}' keywords' casing do not match",
+                            as_word.value
+                        ),
+                    )
+                    .fix(Fix::safe(
+                        format!("Write `{fixed}`"),
+                        vec![Edit::replace(as_word.span, fixed)],
+                    ));
             }
         }
     }

@@ -26,16 +26,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Differences from hadolint
-    /// hadolint DL4003/DL4004 report the later instruction; plimsoll (like
+    /// hadolint DL4003/DL4004/DL3012 report the later instruction; plimsoll (like
     /// BuildKit) reports the one that is ignored. A stage built on another
     /// starts fresh.
     ///
     /// ## References
-    /// BuildKit check `MultipleInstructionsDisallowed`; hadolint DL4003 (CMD), DL4004 (ENTRYPOINT).
+    /// BuildKit check `MultipleInstructionsDisallowed`; hadolint DL4003 (CMD), DL4004 (ENTRYPOINT), DL3012 (HEALTHCHECK).
     pub struct MultipleInstructionsDisallowed {
         name: "multiple-instructions-disallowed",
         code: "PL109",
-        aliases: ["MultipleInstructionsDisallowed", "DL4003", "DL4004"],
+        aliases: ["MultipleInstructionsDisallowed", "DL4003", "DL4004", "DL3012"],
         category: Correctness,
         severity: Warning,
         fix: None,

@@ -25,11 +25,11 @@ declare_rule! {
     /// Safe: removing the flag selects the same platform.
     ///
     /// ## References
-    /// BuildKit check `RedundantTargetPlatform`.
+    /// BuildKit check `RedundantTargetPlatform`; hadolint DL3065.
     pub struct RedundantTargetPlatform {
         name: "redundant-target-platform",
         code: "PL113",
-        aliases: ["RedundantTargetPlatform"],
+        aliases: ["RedundantTargetPlatform", "DL3065"],
         category: Style,
         severity: Warning,
         fix: Always,

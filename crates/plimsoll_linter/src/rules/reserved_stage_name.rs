@@ -20,11 +20,11 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// BuildKit check `ReservedStageName`.
+    /// BuildKit check `ReservedStageName`; hadolint DL3063.
     pub struct ReservedStageName {
         name: "reserved-stage-name",
         code: "PL105",
-        aliases: ["ReservedStageName"],
+        aliases: ["ReservedStageName", "DL3063"],
         category: Correctness,
         severity: Warning,
         fix: None,

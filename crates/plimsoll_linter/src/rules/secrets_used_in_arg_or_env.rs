@@ -29,12 +29,21 @@ declare_rule! {
     /// Same words and the same exclusions. Like BuildKit, global ARGs (before
     /// the first FROM) are not checked: they only feed FROM lines.
     ///
+    /// ## Differences from hadolint
+    /// hadolint DL3064 matches a list of 48 well-known names
+    /// (`AWS_ACCESS_KEY_ID`, `NPM_TOKEN`, ...) and the substrings `api_key`,
+    /// `client_key`, `password`, `private`, `secret`, `token` and `username`;
+    /// plimsoll uses BuildKit's `_`-separated words above, so `USERNAME` and
+    /// `PRIVATE_REGISTRY` are not flagged and `DB_AUTH` is. hadolint also
+    /// flags global ARGs; their values only feed FROM lines and are not stored
+    /// in the image, so plimsoll, like BuildKit, does not.
+    ///
     /// ## References
-    /// BuildKit check `SecretsUsedInArgOrEnv`.
+    /// BuildKit check `SecretsUsedInArgOrEnv`; hadolint DL3064.
     pub struct SecretsUsedInArgOrEnv {
         name: "secrets-used-in-arg-or-env",
         code: "PL111",
-        aliases: ["SecretsUsedInArgOrEnv"],
+        aliases: ["SecretsUsedInArgOrEnv", "DL3064"],
         category: Security,
         severity: Warning,
         fix: None,

@@ -1,0 +1,465 @@
+//! What the RUN-command rules share: the RUN instructions of a file (ONBUILD
+//! triggers included), `--mount` flags, option parsing of command lines, the
+//! stage chain, and which variables a command sees.
+
+use plimsoll_syntax::{Instruction, Keyword};
+
+use crate::semantic::{Base, SemanticModel};
+use crate::shell::{ShellCommand, ShellScript, ShellWord};
+
+/// One RUN as the shell will see it.
+pub(crate) struct Run<'m> {
+    /// Index in `Dockerfile::instructions` (of the ONBUILD for a trigger).
+    pub index: usize,
+    /// The RUN itself (the trigger of an `ONBUILD RUN`).
+    pub instruction: &'m Instruction,
+    /// `ONBUILD RUN`: runs in a later build, on an image built from this one.
+    pub onbuild: bool,
+    /// `None` before the first FROM.
+    pub stage: Option<usize>,
+    pub script: &'m ShellScript,
+}
+
+impl Run<'_> {
+    /// Exec form (`RUN ["a", "b"]`): no SHELL applies, and JSON cannot take
+    /// plain-text insertions.
+    pub fn is_exec_form(&self) -> bool {
+        self.instruction.json
+    }
+}
+
+/// Every RUN and ONBUILD RUN whose script is analysed (POSIX shell), in order.
+pub(crate) fn runs<'m>(model: &'m SemanticModel<'_>) -> Vec<Run<'m>> {
+    let mut out = Vec::new();
+    for (index, outer) in model.file.instructions.iter().enumerate() {
+        let instruction = outer.innermost();
+        if instruction.keyword != Keyword::Run {
+            continue;
+        }
+        let Some(script) = model.run_script(index) else {
+            continue;
+        };
+        out.push(Run {
+            index,
+            instruction,
+            onbuild: outer.keyword == Keyword::Onbuild,
+            stage: model.states.get(index).and_then(|s| s.stage),
+            script,
+        });
+    }
+    out
+}
+
+/// One `--mount=` of a RUN.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Mount {
+    /// `bind` when not given, as BuildKit defaults.
+    pub kind: String,
+    pub target: String,
+}
+
+/// The `--mount` flags of a RUN (`type=cache,target=/root/.cache/pip`).
+pub(crate) fn mounts(run: &Instruction) -> Vec<Mount> {
+    run.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_deref())
+        .map(|value| {
+            let mut mount = Mount {
+                kind: "bind".to_string(),
+                target: String::new(),
+            };
+            for field in value.split(',') {
+                let (key, val) = field.split_once('=').unwrap_or((field, ""));
+                let val = val.trim_matches(|c| c == '"' || c == '\'');
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "type" => mount.kind = val.to_ascii_lowercase(),
+                    "target" | "dst" | "destination" => mount.target = val.to_string(),
+                    _ => {}
+                }
+            }
+            mount
+        })
+        .collect()
+}
+
+/// Does a cache or tmpfs mount (whose contents never reach the image) cover a
+/// target that `matches`?
+pub(crate) fn has_throwaway_mount(run: &Instruction, matches: impl Fn(&str) -> bool) -> bool {
+    mounts(run)
+        .iter()
+        .any(|m| matches!(m.kind.as_str(), "cache" | "tmpfs") && matches(&m.target))
+}
+
+/// How a command's options take values, for finding its operands.
+pub(crate) struct OptionSpec {
+    /// Long options (with `--`) whose value may be the next word.
+    pub long_with_value: &'static [&'static str],
+    /// Short option letters that take a value (the rest of the cluster or the next word).
+    pub short_with_value: &'static str,
+    /// Long options not listed as taking a value and not in `long_flags`: do
+    /// they take the next word? (hadolint assumes so for gem.)
+    pub unknown_long_takes_value: bool,
+    /// Long options known to take no value (only read with `unknown_long_takes_value`).
+    pub long_flags: &'static [&'static str],
+}
+
+/// The operands of `args` (the words that are neither options nor option
+/// values), stopping at `--` when `stop_at_double_dash` (everything after it
+/// belongs to someone else, like gem's build arguments).
+pub(crate) fn operands<'c>(
+    args: &'c [ShellWord],
+    spec: &OptionSpec,
+    stop_at_double_dash: bool,
+) -> Vec<&'c ShellWord> {
+    let mut out = Vec::new();
+    let mut index = 0;
+    while let Some(arg) = args.get(index) {
+        index += 1;
+        let text = arg.text.as_str();
+        if text == "--" {
+            if !stop_at_double_dash {
+                out.extend(args[index..].iter());
+            }
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            if long.contains('=') {
+                continue;
+            }
+            let listed = spec.long_with_value.contains(&text);
+            let unknown = spec.unknown_long_takes_value && !spec.long_flags.contains(&text);
+            if listed || unknown {
+                index += 1;
+            }
+            continue;
+        }
+        if let Some(cluster) = text.strip_prefix('-').filter(|c| !c.is_empty()) {
+            // `-o value`, `-ovalue`, `-qo value`: a value letter takes the rest or the next word.
+            for (at, c) in cluster.char_indices() {
+                if spec.short_with_value.contains(c) {
+                    if at + c.len_utf8() == cluster.len() {
+                        index += 1;
+                    }
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push(arg);
+    }
+    out
+}
+
+/// Is `word` written in the source exactly as the shell reads it, so that an
+/// insertion right after its span lands after the word?
+pub(crate) fn is_verbatim(source: &str, word: &ShellWord) -> bool {
+    word.span.text(source) == word.raw && !word.raw.is_empty()
+}
+
+/// Stages from `stage` up to its root ancestor (following `FROM <stage>`).
+pub(crate) fn stage_ancestry(model: &SemanticModel<'_>, stage: usize) -> Vec<usize> {
+    let mut chain = vec![stage];
+    while let Some(&last) = chain.last() {
+        match model.stages.get(last).map(|s| &s.base) {
+            Some(Base::Stage(parent)) if *parent < last => chain.push(*parent),
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// The image a stage finally builds on (through `FROM <stage>` links), as written.
+pub(crate) fn root_image<'m>(model: &'m SemanticModel<'_>, stage: usize) -> Option<&'m str> {
+    let root = *stage_ancestry(model, stage).last()?;
+    match &model.stages.get(root)?.base {
+        Base::Image(image) => Some(image.as_str()),
+        _ => None,
+    }
+}
+
+/// The last exec-form `SHELL` before instruction `index`, in its stage or a
+/// stage it builds on.
+pub(crate) fn effective_shell<'m>(
+    model: &'m SemanticModel<'_>,
+    index: usize,
+) -> Option<&'m Instruction> {
+    let stage = model.states.get(index)?.stage?;
+    for s in stage_ancestry(model, stage) {
+        let body = model.stages[s].body.clone();
+        let end = if s == stage {
+            index.min(body.end)
+        } else {
+            body.end
+        };
+        let found = model.file.instructions[body.start.min(end)..end]
+            .iter()
+            .rev()
+            .find(|i| i.keyword == Keyword::Shell && i.json);
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Is stage `stage` part of what ships: the last stage, or a stage another
+/// stage is built `FROM` (hadolint's reading for its cache-cleanup rules)?
+pub(crate) fn stage_ships(model: &SemanticModel<'_>, stage: Option<usize>) -> bool {
+    let Some(stage) = stage else { return true };
+    model.is_final(stage) || model.stages.iter().any(|s| s.base == Base::Stage(stage))
+}
+
+/// The value variable `name` has for `command`, if something in the file or
+/// the script sets it: the command's own assignments (`NAME=v cmd`, `env
+/// NAME=v cmd`), an earlier `export NAME=v` at the top of the script, ENV in
+/// the stage chain, or an ARG default in the stage (build arguments are in
+/// the environment of RUN).
+pub(crate) fn variable_for(
+    model: &SemanticModel<'_>,
+    run: &Run<'_>,
+    command: &ShellCommand,
+    name: &str,
+) -> Option<String> {
+    if let Some((_, value)) = command.assignments.iter().rev().find(|(n, _)| n == name) {
+        return Some(value.text.clone());
+    }
+    let exported = run
+        .script
+        .commands
+        .iter()
+        .take_while(|c| c.span.start < command.span.start)
+        .filter(|c| c.program() == Some("export") && !c.is_nested())
+        .flat_map(|c| c.args.iter())
+        .filter_map(|a| a.text.split_once('='))
+        .filter(|(n, _)| *n == name)
+        .last()
+        .map(|(_, v)| v.to_string());
+    if exported.is_some() {
+        return exported;
+    }
+    // The instructions of the stage before this RUN (before the first FROM:
+    // everything before it), ENV and ARG of ancestor stages via `env_at`.
+    let start = run.stage.map_or(0, |s| model.stages[s].body.start);
+    let before = &model.file.instructions[start.min(run.index)..run.index];
+    let arg = before
+        .iter()
+        .flat_map(|i| i.arg_declarations())
+        .filter(|d| d.name == name)
+        .last()
+        .and_then(|d| d.default.map(str::to_string));
+    let env = if run.stage.is_some() {
+        model
+            .env_at(run.index)
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    } else {
+        before
+            .iter()
+            .filter(|i| i.keyword == Keyword::Env)
+            .flat_map(|i| i.key_values())
+            .filter(|pair| pair.key.value == name)
+            .last()
+            .map(|pair| pair.value.value.clone())
+    };
+    // ENV set after the ARG would win, but both in one stage is rare: ENV first.
+    env.or(arg)
+}
+
+/// `pip`, `pip3`, `pip3.12`.
+pub(crate) fn is_pip_program(name: &str) -> bool {
+    name.strip_prefix("pip")
+        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// `python`, `python3`, `python3.12`.
+pub(crate) fn is_python_program(name: &str) -> bool {
+    name.strip_prefix("python")
+        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Which pip front end a command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PipTool {
+    /// `pip`, `pip3`, `python -m pip`.
+    Pip,
+    /// `pipx`: installs applications into their own environments.
+    Pipx,
+    /// `uv pip`: uv's pip interface (its own cache, its own flags).
+    UvPip,
+}
+
+/// A pip-like invocation: the tool, and the words after `pip` (its options and subcommand).
+pub(crate) struct PipCall<'c> {
+    pub tool: PipTool,
+    pub args: &'c [ShellWord],
+}
+
+/// pip's general options that take a value (they may precede the subcommand).
+const PIP_GLOBAL_WITH_VALUE: &[&str] = &[
+    "--python",
+    "--log",
+    "--log-file",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--exists-action",
+    "--trusted-host",
+    "--cert",
+    "--client-cert",
+    "--cache-dir",
+    "--use-feature",
+    "--use-deprecated",
+    "--keyring-provider",
+    "--resume-retries",
+    "--progress-bar",
+];
+
+/// `pip …`, `python3 -m pip …`, `pipx …`, `uv pip …`.
+pub(crate) fn pip_call(command: &ShellCommand) -> Option<PipCall<'_>> {
+    let program = command.program()?;
+    if is_pip_program(program) {
+        return Some(PipCall {
+            tool: PipTool::Pip,
+            args: &command.args,
+        });
+    }
+    if program == "pipx" {
+        return Some(PipCall {
+            tool: PipTool::Pipx,
+            args: &command.args,
+        });
+    }
+    if program == "uv" {
+        let first = command.args.first()?;
+        return (first.text == "pip").then(|| PipCall {
+            tool: PipTool::UvPip,
+            args: &command.args[1..],
+        });
+    }
+    if is_python_program(program) {
+        // The interpreter's own options come first; `-m pip` starts pip's.
+        let mut index = 0;
+        while let Some(arg) = command.args.get(index) {
+            let text = arg.text.as_str();
+            if text == "-m" {
+                let module = command.args.get(index + 1)?;
+                return match module.text.as_str() {
+                    "pip" | "pip3" => Some(PipCall {
+                        tool: PipTool::Pip,
+                        args: &command.args[index + 2..],
+                    }),
+                    "pipx" => Some(PipCall {
+                        tool: PipTool::Pipx,
+                        args: &command.args[index + 2..],
+                    }),
+                    _ => None,
+                };
+            }
+            if text == "-mpip" {
+                return Some(PipCall {
+                    tool: PipTool::Pip,
+                    args: &command.args[index + 1..],
+                });
+            }
+            // A script or `-c code`: no module runs.
+            if !text.starts_with('-') || text == "-c" {
+                return None;
+            }
+            index += 1;
+        }
+    }
+    None
+}
+
+impl<'c> PipCall<'c> {
+    /// The subcommand word (`install`) and the index of the words after it.
+    pub fn subcommand(&self) -> Option<(&'c ShellWord, usize)> {
+        let mut index = 0;
+        while let Some(arg) = self.args.get(index) {
+            let text = arg.text.as_str();
+            if !text.starts_with('-') {
+                return Some((arg, index + 1));
+            }
+            index += if PIP_GLOBAL_WITH_VALUE.contains(&text) {
+                2
+            } else {
+                1
+            };
+        }
+        None
+    }
+
+    /// The `install` word and the arguments after it, for an install.
+    pub fn install(&self) -> Option<(&'c ShellWord, &'c [ShellWord])> {
+        let (word, rest) = self.subcommand()?;
+        (word.text == "install").then(|| (word, &self.args[rest..]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plimsoll_syntax::Span;
+
+    fn words(line: &str) -> Vec<ShellWord> {
+        line.split(' ')
+            .map(|w| ShellWord {
+                text: w.to_string(),
+                raw: w.to_string(),
+                span: Span::new(0, 0),
+                is_static: true,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn operands_skip_option_values() {
+        let spec = OptionSpec {
+            long_with_value: &["--registry"],
+            short_with_value: "oC",
+            unknown_long_takes_value: false,
+            long_flags: &[],
+        };
+        let args = words("-g --registry r a --x=1 -qo out b -Cdir c -- -d");
+        let got: Vec<_> = operands(&args, &spec, false)
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(got, ["a", "b", "c", "-d"]);
+        let got: Vec<_> = operands(&args, &spec, true)
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(got, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn mount_fields_in_any_order() {
+        let file = plimsoll_syntax::parse(
+            "FROM a\nRUN --mount=target=/root/.cache/pip,type=cache --mount=type=secret,id=x pip\n",
+        );
+        let got = mounts(&file.instructions[1]);
+        assert_eq!(
+            got,
+            [
+                Mount {
+                    kind: "cache".into(),
+                    target: "/root/.cache/pip".into()
+                },
+                Mount {
+                    kind: "secret".into(),
+                    target: String::new()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn pip_programs() {
+        assert!(is_pip_program("pip3.12") && is_pip_program("pip"));
+        assert!(!is_pip_program("pipenv") && !is_pip_program("pipx"));
+        assert!(is_python_program("python3") && !is_python_program("pythonista"));
+    }
+}
