@@ -178,26 +178,26 @@ fn disable_for_line(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> 
 /// Every fix at once (safe ones, and unsafe ones when the editor settings ask),
 /// as one edit spanning what changed.
 fn fix_all(analysis: &Analysis, encoding: Encoding) -> Option<CodeAction> {
-    let profile = &analysis.snapshot.profile;
-    let fixable = analysis.output.diagnostics.iter().any(|d| {
-        d.fix
-            .as_ref()
-            .is_some_and(|f| f.applicability == Applicability::Safe || profile.unsafe_fixes)
-    });
-    if !fixable {
-        return None;
-    }
     let text = analysis.text();
-    let outcome = fix_source(
-        text,
-        &profile.rules,
-        &profile.settings.options,
-        profile.unsafe_fixes,
-    );
-    if !outcome.changed() {
-        return None;
-    }
-    let edit = minimal_edit(text, &outcome.source);
+    let fixed = analysis.fixed.get_or_init(|| {
+        let profile = &analysis.snapshot.profile;
+        let fixable = analysis.output.diagnostics.iter().any(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe || profile.unsafe_fixes)
+        });
+        if !fixable {
+            return None;
+        }
+        let outcome = fix_source(
+            text,
+            &profile.rules,
+            &profile.settings.options,
+            profile.unsafe_fixes,
+        );
+        outcome.changed().then_some(outcome.source)
+    });
+    let edit = minimal_edit(text, fixed.as_deref()?);
     Some(CodeAction {
         title: "Fix all plimsoll problems".into(),
         kind: Some(CodeActionKind::new(SOURCE_FIX_ALL_PLIMSOLL)),

@@ -1,6 +1,6 @@
 //! One document version, linted: the AST and the findings, and their LSP form.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use lsp_types::{
     CodeDescription, Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Uri,
@@ -28,6 +28,9 @@ pub struct Analysis {
     pub snapshot: Snapshot,
     pub file: Dockerfile,
     pub output: LintOutput,
+    /// The text with every fix applied, once someone asked (editors ask for
+    /// code actions at every cursor move; the fixing passes run once per version).
+    pub fixed: OnceLock<Option<String>>,
 }
 
 impl Analysis {
@@ -44,6 +47,7 @@ impl Analysis {
             snapshot,
             file,
             output,
+            fixed: OnceLock::new(),
         }
     }
 

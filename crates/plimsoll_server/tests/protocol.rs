@@ -450,3 +450,27 @@ fn unsaved_buffers_take_the_config_of_the_workspace_folder() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn unsafe_fixes_are_offered_one_by_one_and_in_fix_all_only_when_enabled() {
+    let text = "FROM alpine:3.20\nUSER nobody\nENTRYPOINT app --port $PORT\nENV A 1\n";
+    let whole = range((0, 0), (4, 0));
+    for (options, entrypoint_fixed) in
+        [(Value::Null, false), (json!({ "unsafeFixes": true }), true)]
+    {
+        let mut client = Client::start(json!({}), options);
+        client.open(URI, text);
+        client.diagnostics(URI, 1);
+        let actions = code_actions(&mut client, URI, whole.clone(), None);
+        let unsafe_fix = titled(&actions, "(exec-form-entrypoint, unsafe");
+        assert_eq!(unsafe_fix["isPreferred"], false);
+        let all = apply_text_edits(text, edits_of(titled(&actions, "Fix all"), URI));
+        assert!(all.contains("ENV A=1\n"), "{all}");
+        assert_eq!(
+            all.contains("ENTRYPOINT [\"/bin/sh\", \"-c\", \"exec app --port $PORT\"]"),
+            entrypoint_fixed,
+            "{all}"
+        );
+        assert!(client.shutdown().success());
+    }
+}
