@@ -35,11 +35,27 @@ pub struct EditorSettings {
 impl EditorSettings {
     /// Read settings from a JSON value; `Ok(None)` when it holds none for us.
     pub fn from_json(value: &serde_json::Value) -> Result<Option<EditorSettings>, String> {
+        const KEYS: [&str; 6] = [
+            "select",
+            "extendSelect",
+            "ignore",
+            "severity",
+            "unsafeFixes",
+            "config",
+        ];
         let value = match value.get("plimsoll") {
             Some(inner) => inner,
-            None => value,
+            // Top-level settings count only if they are ours: a client may
+            // send other tools' sections here.
+            None if value
+                .as_object()
+                .is_some_and(|o| o.keys().any(|k| KEYS.contains(&k.as_str()))) =>
+            {
+                value
+            }
+            None => return Ok(None),
         };
-        if value.is_null() || value.as_object().is_some_and(|o| o.is_empty()) {
+        if value.is_null() {
             return Ok(None);
         }
         serde_json::from_value(value.clone())
