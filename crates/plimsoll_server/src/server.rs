@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -26,13 +26,14 @@ use lsp_types::request::{
     WorkspaceDiagnosticRefresh,
 };
 use lsp_types::{
-    ClientCapabilities, CodeActionParams, DidChangeConfigurationParams,
+    CancelParams, ClientCapabilities, CodeActionParams, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
-    HoverParams, InitializeParams, LogMessageParams, MessageType, PublishDiagnosticsParams,
-    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
-    ShowMessageParams, UnchangedDocumentDiagnosticReport, Uri,
+    HoverParams, InitializeParams, LogMessageParams, MessageType, NumberOrString,
+    PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
+    RelatedUnchangedDocumentDiagnosticReport, ShowMessageParams, UnchangedDocumentDiagnosticReport,
+    Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -96,6 +97,12 @@ fn capabilities(encoding: Encoding) -> serde_json::Value {
 }
 
 type Job = Box<dyn FnOnce(&mut Worker) + Send>;
+
+/// LSP's code for a request the client cancelled before it was answered.
+const REQUEST_CANCELLED: i32 = -32800;
+
+/// Requests queued on the worker, each with whether the client cancelled it.
+type Pending = Arc<Mutex<HashMap<RequestId, bool>>>;
 
 /// State that lives on the worker thread.
 struct Worker {
@@ -165,6 +172,7 @@ struct Server {
     serial: u64,
     next_request: u64,
     shutting_down: bool,
+    pending: Pending,
 }
 
 impl Server {
@@ -207,6 +215,7 @@ impl Server {
             serial: 0,
             next_request: 0,
             shutting_down: false,
+            pending: Pending::default(),
         };
         if let Some(options) = &params.initialization_options {
             server.take_editor_settings(options);
@@ -342,7 +351,23 @@ impl Server {
             self.send(Response::new_ok(id, serde_json::Value::Null));
             return;
         };
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.insert(id.clone(), false);
+        }
+        let pending = self.pending.clone();
         self.queue(move |w| {
+            // A request the client gave up on while it waited is not worked on.
+            let cancelled = pending
+                .lock()
+                .ok()
+                .and_then(|mut p| p.remove(&id))
+                .unwrap_or(false);
+            if cancelled {
+                let response =
+                    Response::new_err(id, REQUEST_CANCELLED, "cancelled by the client".into());
+                let _ = w.sender.send(response.into());
+                return;
+            }
             let encoding = w.encoding;
             let response = catch_unwind(AssertUnwindSafe(|| {
                 let analysis = w.analysis(snapshot);
@@ -503,7 +528,21 @@ impl Server {
                     self.workspace.set_folders(folders);
                 }
             }
-            // Cancellation, save, trace settings...: nothing to do.
+            "$/cancelRequest" => {
+                if let Some(p) = self.parse_notification::<CancelParams>(notification) {
+                    let id = match p.id {
+                        NumberOrString::Number(n) => RequestId::from(n),
+                        NumberOrString::String(s) => RequestId::from(s),
+                    };
+                    if let Ok(mut pending) = self.pending.lock() {
+                        // Only requests still waiting; answered ones are gone from the map.
+                        if let Some(cancelled) = pending.get_mut(&id) {
+                            *cancelled = true;
+                        }
+                    }
+                }
+            }
+            // Save, trace settings...: nothing to do.
             _ => {}
         }
     }

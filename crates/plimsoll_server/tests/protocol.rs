@@ -474,3 +474,38 @@ fn unsafe_fixes_are_offered_one_by_one_and_in_fix_all_only_when_enabled() {
         assert!(client.shutdown().success());
     }
 }
+
+#[test]
+fn cancelled_requests_are_answered_as_cancelled_or_normally() {
+    let mut client = Client::start(json!({}), Value::Null);
+    client.open(URI, DOC);
+    // Cancel a request the moment it is sent: it is either still queued
+    // (answered -32800) or already answered; either way exactly one reply.
+    for id_offset in 0..5 {
+        client.send(&json!({
+            "jsonrpc": "2.0", "id": 1000 + id_offset, "method": "textDocument/hover",
+            "params": { "textDocument": { "uri": URI }, "position": { "line": 2, "character": 1 } },
+        }));
+        client.notify("$/cancelRequest", json!({ "id": 1000 + id_offset }));
+    }
+    for id_offset in 0..5 {
+        let reply = client.wait_for("hover reply", |m| m["id"] == 1000 + id_offset);
+        let cancelled = reply["error"]["code"] == -32800;
+        let answered = reply["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("**USER**"));
+        assert!(cancelled || answered, "{reply}");
+    }
+    // Cancelling something long answered, or never sent, is harmless.
+    client.notify("$/cancelRequest", json!({ "id": 1000 }));
+    client.notify("$/cancelRequest", json!({ "id": "nope" }));
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("**FROM**"));
+    assert!(client.shutdown().success());
+}
