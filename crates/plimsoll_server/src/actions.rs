@@ -157,10 +157,16 @@ fn disable_for_line(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> 
             let separator = if list.trim().is_empty() { "" } else { "," };
             Edit::insert(end as u32, format!("{separator}{name}"))
         }
-        _ => Edit::insert(
-            line_start as u32,
-            format!("{indent}# plimsoll ignore={name}\n"),
-        ),
+        _ => {
+            // Keep the file's line endings.
+            let line_end = text[line_start..].find('\n').map(|i| line_start + i);
+            let crlf = line_end.is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
+            let newline = if crlf { "\r\n" } else { "\n" };
+            Edit::insert(
+                line_start as u32,
+                format!("{indent}# plimsoll ignore={name}{newline}"),
+            )
+        }
     };
     Some(CodeAction {
         title: format!("Disable {name} for this line"),

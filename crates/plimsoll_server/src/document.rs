@@ -96,4 +96,57 @@ mod tests {
         doc.apply_changes(vec![change((9, 9), (3, 1), "!")], 2, Encoding::Utf16);
         assert_eq!(doc.text.as_str(), "FROM x!");
     }
+
+    /// A tiny deterministic generator, so the test needs no dependency.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    /// Valid (line, UTF-16 column) positions of `text`, on character boundaries,
+    /// computed independently of `LineTable`: the text as UTF-16 units per line.
+    fn positions(text: &str) -> Vec<(u32, u32, usize)> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for (line, content) in text.split('\n').enumerate() {
+            let mut units = 0;
+            for c in content.chars() {
+                out.push((line as u32, units, offset));
+                units += c.len_utf16() as u32;
+                offset += c.len_utf8();
+            }
+            out.push((line as u32, units, offset));
+            offset += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn random_incremental_edits_match_a_reference() {
+        let pieces = ["a", "é", "😀", "\n", "RUN x\n", "", "\\\n", "字"];
+        let mut rng = Lcg(7);
+        let mut expected = String::from("FROM x\nRUN 😀 é\n");
+        let mut doc = Document::new(expected.clone(), 1);
+        for version in 2..400 {
+            let valid = positions(&expected);
+            let a = valid[rng.below(valid.len())];
+            let b = valid[rng.below(valid.len())];
+            let (start, end) = if a.2 <= b.2 { (a, b) } else { (b, a) };
+            let insert = pieces[rng.below(pieces.len())];
+            expected.replace_range(start.2..end.2, insert);
+            doc.apply_changes(
+                vec![change((start.0, start.1), (end.0, end.1), insert)],
+                version,
+                Encoding::Utf16,
+            );
+            assert_eq!(doc.text.as_str(), expected, "after edit {version}");
+        }
+    }
 }

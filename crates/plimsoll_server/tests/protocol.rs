@@ -278,6 +278,15 @@ fn disable_adds_to_an_existing_comment_and_keeps_indentation() {
         ),
         "{result}"
     );
+
+    // Hover on the keyword of an ONBUILD trigger describes the trigger.
+    let trigger = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 9 } }),
+    );
+    let text = trigger["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**RUN**"), "{text}");
+    assert_eq!(trigger["range"], range((2, 8), (2, 11)));
     assert!(client.shutdown().success());
 }
 
@@ -507,5 +516,27 @@ fn cancelled_requests_are_answered_as_cancelled_or_normally() {
         .as_str()
         .unwrap()
         .starts_with("**FROM**"));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn disable_comment_keeps_crlf_line_endings() {
+    let mut client = Client::start(json!({}), Value::Null);
+    let text = "FROM alpine:3.20\r\nUSER app\r\nCMD echo hi\r\n";
+    client.open(URI, text);
+    let diagnostics = client.diagnostics(URI, 1);
+    let start = by_code(&diagnostics, "exec-form-cmd")["range"]["start"].clone();
+    assert_eq!(start, json!({ "line": 2, "character": 4 }));
+    let actions = code_actions(
+        &mut client,
+        URI,
+        json!({ "start": start, "end": start }),
+        None,
+    );
+    let disable = titled(&actions, "Disable exec-form-cmd");
+    assert_eq!(
+        apply_text_edits(text, edits_of(disable, URI)),
+        "FROM alpine:3.20\r\nUSER app\r\n# plimsoll ignore=exec-form-cmd\r\nCMD echo hi\r\n"
+    );
     assert!(client.shutdown().success());
 }
