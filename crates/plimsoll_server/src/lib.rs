@@ -24,6 +24,13 @@ pub use workspace::EditorSettings;
 /// Serve one editor over standard input and output; returns when the editor
 /// sends `exit` (an error if it did so without `shutdown` first, or hung up).
 pub fn run_stdio() -> Result<(), String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "plimsoll server speaks the Language Server Protocol on standard input and output; \
+             start it from your editor (see docs/editors.md). Ctrl+C to leave."
+        );
+    }
     let (connection, io_threads) = Connection::stdio();
     let outcome = run(connection);
     // The writer thread ends once every sender (ours, the worker's) is gone.
