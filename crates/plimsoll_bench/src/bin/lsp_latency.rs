@@ -215,6 +215,35 @@ fn run(name: &str, transport: &mut dyn Transport, text: &str) {
         found,
     );
 
+    // A burst: 20 keystrokes sent back to back (fast typing, or a paste in
+    // pieces). The server should lint far fewer than 20 versions.
+    let first = EDITS as i64 + 2;
+    let burst = 20;
+    let start = Instant::now();
+    for k in 0..burst {
+        let change = json!({ "range": { "start": { "line": line, "character": 10 }, "end": { "line": line, "character": 10 } }, "text": "y" });
+        transport.send(json!({
+            "jsonrpc": "2.0", "method": "textDocument/didChange",
+            "params": { "textDocument": { "uri": URI, "version": first + k }, "contentChanges": [change] },
+        }));
+    }
+    let last = first + burst - 1;
+    let mut published = 0;
+    loop {
+        let message = transport.recv().expect("server answered within 30 s");
+        if message["method"] == "textDocument/publishDiagnostics" {
+            published += 1;
+            if message["params"]["version"] == last {
+                break;
+            }
+        }
+    }
+    println!(
+        "{:<26} {burst} edits sent at once: last version's diagnostics after {:.2} ms, {published} version(s) linted",
+        "",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+
     transport.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null }));
     wait(transport, |m| m["id"] == 2);
     transport.send(json!({ "jsonrpc": "2.0", "method": "exit", "params": null }));
