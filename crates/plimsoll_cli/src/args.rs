@@ -36,6 +36,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation (by name, code or alias).
     Rule { name: String },
+    /// Show which build-context files each layer depends on, and what a change rebuilds.
+    CacheReport(CacheReportArgs),
     /// Rewrite a Dockerfile for better layer caching and smaller images: the
     /// optimized file on standard output, the plan on standard error.
     #[command(after_help = OPTIMIZE_EXAMPLES)]
@@ -164,6 +166,12 @@ pub struct CheckArgs {
     /// List the fixes that were applied.
     #[arg(long)]
     pub show_fixes: bool,
+    /// Build context for the context rules. Default: each Dockerfile's folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Do not read the build context (the context rules then find nothing).
+    #[arg(long)]
+    pub no_context: bool,
     /// Run this ShellCheck executable on RUN scripts (default: `shellcheck`
     /// from PATH, when there is one).
     #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
@@ -206,5 +214,34 @@ pub struct RulesArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
     Full,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  plimsoll cache-report                              layers of ./Dockerfile and the files each reads
+  plimsoll cache-report --changed src/app.py         what editing src/app.py rebuilds
+  plimsoll cache-report api/Dockerfile --context . --format json")]
+pub struct CacheReportArgs {
+    /// The Dockerfile.
+    #[arg(default_value = "Dockerfile")]
+    pub file: PathBuf,
+    /// Build context. Default: the Dockerfile's folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Do not read the build context: match changes against the sources as written.
+    #[arg(long)]
+    pub no_context: bool,
+    /// Paths that changed (relative to the current directory, or to the context).
+    #[arg(long, num_args = 1.., value_name = "PATH")]
+    pub changed: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CacheReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CacheReportFormat {
+    Text,
     Json,
 }

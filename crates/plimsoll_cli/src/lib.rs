@@ -65,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args, &mut out),
         Command::Rules(args) => commands::rules::list(args, &mut out),
         Command::Rule { name } => commands::rules::show(name, &mut out),
+        Command::CacheReport(args) => commands::cache_report::run(args, &mut out),
         Command::Optimize(args) => commands::optimize::run(args, &mut out),
         // Served and returned above, before standard output was locked.
         Command::Server => Ok(ExitStatus::Success),

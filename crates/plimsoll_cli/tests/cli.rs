@@ -504,10 +504,19 @@ fn shellcheck_absent_or_misconfigured_is_said() {
     // `plimsoll()` runs without PATH, so no shellcheck is found.
     let verbose = plimsoll(dir.path(), &["check", "--verbose", "Dockerfile"]);
     assert_eq!(verbose.status.code(), Some(0));
+    let said = stderr(&verbose);
+    let lines: Vec<&str> = said.lines().collect();
     assert_eq!(
-        stderr(&verbose),
-        "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH\n"
+        lines[0],
+        "shellcheck: not found on PATH, so no SC findings; install shellcheck or pass --shellcheck PATH"
     );
+    // --verbose also says which build context was read (its time varies).
+    assert!(
+        lines[1]
+            .starts_with("context: Dockerfile: . (1 entries sent, no ignore file; 0 file(s) read;"),
+        "{said}"
+    );
+    assert_eq!(lines.len(), 2, "{said}");
     let quiet = plimsoll(dir.path(), &["check", "Dockerfile"]);
     assert_eq!(stderr(&quiet), "");
     let missing = plimsoll(

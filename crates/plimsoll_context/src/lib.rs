@@ -12,15 +12,19 @@
 //!   ignore rules and never following symlinks; a cut-short walk says so.
 //! - [`resolve_copy_source`] tells which listed entries a `COPY`/`ADD` source
 //!   takes.
+//! - [`BuildContext`] bundles these into the snapshot the linter reads: it is
+//!   built before linting, so rules never touch the disk.
 //!
 //! Nothing here runs commands or follows links out of the context.
 
+mod context;
 mod copy;
 mod dockerignore;
 mod gopath;
 mod goregex;
 mod walk;
 
+pub use context::{BuildContext, ContextOrigin, IgnoreProblem, LoadedIgnore};
 pub use copy::{resolve_copy_source, CopySourceError};
 pub use dockerignore::{
     find_ignore_file, DockerIgnore, IgnoreFile, IgnoreFileKind, IgnorePattern, PatternError,

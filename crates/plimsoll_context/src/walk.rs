@@ -12,7 +12,8 @@ use crate::dockerignore::DockerIgnore;
 /// Bounds on a context walk, so that linting never hangs on a huge tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalkLimits {
-    /// The most entries (files, directories, symlinks) the listing holds.
+    /// The most entries (files, directories, symlinks) the walk looks at,
+    /// those sent and those `.dockerignore` excludes together.
     pub max_entries: usize,
     /// How long the walk may take.
     pub max_duration: Duration,
@@ -21,7 +22,7 @@ pub struct WalkLimits {
 impl Default for WalkLimits {
     fn default() -> Self {
         Self {
-            max_entries: 100_000,
+            max_entries: 200_000,
             max_duration: Duration::from_secs(5),
         }
     }
@@ -87,6 +88,9 @@ pub struct ContextListing {
     /// Entries that are sent to the builder, in a stable order (sorted by
     /// name within each directory, parents before children).
     pub entries: Vec<ContextEntry>,
+    /// Entries that `.dockerignore` leaves out, in walk order. A directory
+    /// whose whole subtree is excluded is listed once and not read.
+    pub excluded: Vec<ContextEntry>,
     /// `Some` when a limit cut the walk short: `entries` is then incomplete.
     pub truncated: Option<Truncation>,
     /// Entries that could not be read.
@@ -143,15 +147,20 @@ pub fn walk_context(
         };
         let path = relative(root, entry.path());
         let file_type = entry.file_type();
+        if listing.entries.len() + listing.excluded.len() >= limits.max_entries {
+            listing.truncated = Some(Truncation::EntryLimit(limits.max_entries));
+            break;
+        }
         if ignore.is_some_and(|ig| ig.is_excluded(&path)) {
             if file_type.is_dir() && !ignore.is_some_and(|ig| ig.may_reinclude_below(&path)) {
                 walker.skip_current_dir();
             }
+            listing.excluded.push(ContextEntry {
+                path,
+                kind: kind_of(file_type, entry.path()),
+                size: 0,
+            });
             continue;
-        }
-        if listing.entries.len() >= limits.max_entries {
-            listing.truncated = Some(Truncation::EntryLimit(limits.max_entries));
-            break;
         }
         let size = match entry.metadata() {
             Ok(metadata) if !file_type.is_dir() => metadata.len(),
@@ -164,20 +173,24 @@ pub fn walk_context(
                 continue;
             }
         };
-        let kind = if file_type.is_symlink() {
-            EntryKind::Symlink {
-                target: std::fs::read_link(entry.path()).ok(),
-            }
-        } else if file_type.is_dir() {
-            EntryKind::Dir
-        } else if file_type.is_file() {
-            EntryKind::File
-        } else {
-            EntryKind::Other
-        };
+        let kind = kind_of(file_type, entry.path());
         listing.entries.push(ContextEntry { path, kind, size });
     }
     Ok(listing)
+}
+
+fn kind_of(file_type: std::fs::FileType, path: &Path) -> EntryKind {
+    if file_type.is_symlink() {
+        EntryKind::Symlink {
+            target: std::fs::read_link(path).ok(),
+        }
+    } else if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    }
 }
 
 /// `path` relative to `root`, joined with `/` whatever the platform.
@@ -238,6 +251,8 @@ mod tests {
         write(tmp.path(), "target/debug/app", "");
         let listing = walk(tmp.path(), "**/node_modules\ntarget\n");
         assert_eq!(paths(&listing), ["src", "src/main.rs", "web"]);
+        let excluded: Vec<&str> = listing.excluded.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(excluded, ["node_modules", "target", "web/node_modules"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What a rule sees while it runs, and where it reports.
 
+use plimsoll_context::BuildContext;
 use plimsoll_syntax::{Dockerfile, Span};
 
 use crate::diagnostic::Diagnostic;
@@ -12,6 +13,9 @@ pub struct Checker<'a> {
     pub file: &'a Dockerfile,
     pub model: &'a SemanticModel<'a>,
     pub options: &'a RuleOptions,
+    /// The build context, when the caller walked one (`None`: context rules
+    /// stay silent). A snapshot: rules never read the disk.
+    pub context: Option<&'a BuildContext>,
     rule: &'static RuleMeta,
     diagnostics: Vec<Diagnostic>,
 }
@@ -23,6 +27,7 @@ impl<'a> Checker<'a> {
             file: model.file,
             model,
             options,
+            context: None,
             rule: &crate::rules::ExecFormEntrypoint::META,
             diagnostics: Vec::new(),
         }

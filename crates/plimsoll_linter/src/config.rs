@@ -568,6 +568,14 @@ fn parse_hadolint(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     for (level, codes) in overrides {
         for code in codes {
+            // In hadolint, giving a rule that is off by default (DL1001, DL3057)
+            // a severity turns it on.
+            let off_by_default = crate::registry::all()
+                .iter()
+                .any(|r| !r.meta().default_enabled && r.meta().is_named(&code));
+            if off_by_default {
+                config.settings.extend_select.push(code.clone());
+            }
             config.settings.severity.insert(code, level);
         }
     }

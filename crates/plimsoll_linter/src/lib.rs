@@ -22,8 +22,10 @@
 //! ```
 
 pub mod api;
+pub mod cache_report;
 mod checker;
 pub mod config;
+pub mod context;
 pub mod diagnostic;
 pub mod fix;
 pub mod knowledge;
@@ -42,6 +44,6 @@ mod text_edit;
 pub use api::{apply_fix, find_rule, fix_all, lint_source, rules};
 pub use checker::Checker;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-pub use lint::{lint, LintOutput, LintWarning};
+pub use lint::{lint, lint_with_context, LintOutput, LintWarning};
 pub use rule::{Category, Described, Rule, RuleMeta};
 pub use settings::{FixMode, ResolvedRules, RuleOptions, Settings};

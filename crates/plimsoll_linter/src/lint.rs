@@ -1,5 +1,6 @@
 //! The lint pipeline for one file: model → rules → suppressions → sorted diagnostics.
 
+use plimsoll_context::BuildContext;
 use plimsoll_syntax::{Dockerfile, Span};
 
 use crate::checker::Checker;
@@ -30,8 +31,21 @@ pub fn lint(
     rules: &ResolvedRules,
     options: &RuleOptions,
 ) -> LintOutput {
+    lint_with_context(source, file, rules, options, None)
+}
+
+/// Run `rules` on a parsed file built against `context` (see
+/// [`crate::context::prepare`]); without one, the context rules find nothing.
+pub fn lint_with_context(
+    source: &str,
+    file: &Dockerfile,
+    rules: &ResolvedRules,
+    options: &RuleOptions,
+    context: Option<&BuildContext>,
+) -> LintOutput {
     let model = SemanticModel::new(source, file);
     let mut checker = Checker::new(&model, options);
+    checker.context = context;
     for &(rule, _) in &rules.rules {
         checker.set_rule(rule.meta());
         rule.check(&mut checker);

@@ -8,7 +8,8 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use plimsoll_linter::{lint, registry, Settings};
+use plimsoll_linter::context::{BuildContext, ContextOrigin, WalkLimits};
+use plimsoll_linter::{lint_with_context, registry, Settings};
 use serde_json::Value;
 
 /// Where plimsoll deliberately reports elsewhere than BuildKit (documented in
@@ -56,7 +57,28 @@ fn buildkit_check_cases() {
         let source = case["dockerfile"].as_str().unwrap();
         let file = plimsoll_syntax::parse(source);
         let index = plimsoll_syntax::LineIndex::new(source);
-        let output = lint(source, &file, &rules, &settings.options);
+        // Cases with a `.dockerignore` run against a context holding the
+        // Dockerfile and the ignore file, as BuildKit's test builds do.
+        let context = case["dockerignore"].as_str().map(|ignore| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("Dockerfile"), source).unwrap();
+            std::fs::write(dir.path().join(".dockerignore"), ignore).unwrap();
+            let context = BuildContext::load(
+                dir.path(),
+                Some(&dir.path().join("Dockerfile")),
+                ContextOrigin::Explicit,
+                &WalkLimits::default(),
+            )
+            .unwrap();
+            (dir, context)
+        });
+        let output = lint_with_context(
+            source,
+            &file,
+            &rules,
+            &settings.options,
+            context.as_ref().map(|(_, c)| c),
+        );
         let mut got: Vec<(String, u32)> = Vec::new();
         for d in &output.diagnostics {
             for alias in d

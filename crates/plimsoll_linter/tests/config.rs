@@ -446,6 +446,22 @@ fn hadolint_override_in_several_lists_keeps_the_most_severe() {
 }
 
 #[test]
+fn hadolint_override_turns_on_rules_that_are_off_by_default() {
+    let config = load_yaml("override:\n  warning: [DL3057, DL3008]\n  style: [DL1001]\n");
+    assert_eq!(config.settings.extend_select, ["DL1001", "DL3057"]);
+    let rules = config.settings.resolve();
+    let named = |name: &str| rules.rules.iter().find(|(r, _)| r.meta().name == name);
+    assert_eq!(
+        named("missing-healthcheck").map(|&(_, s)| s),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        named("inline-ignore-pragma").map(|&(_, s)| s),
+        Some(Severity::Style)
+    );
+}
+
+#[test]
 fn hadolint_thresholds_ignore_none_and_no_fail() {
     for (text, expected) in [
         (

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use plimsoll_linter::config::{self, Config, Threshold};
 use plimsoll_linter::fix::{fix_source, AppliedFix};
 use plimsoll_linter::shellcheck::Shellcheck;
-use plimsoll_linter::{lint, Settings, Severity};
+use plimsoll_linter::{lint_with_context, Settings, Severity};
 use plimsoll_syntax::LineIndex;
 use similar::TextDiff;
 
@@ -371,7 +371,52 @@ fn lint_input(
         original
     };
     let file = plimsoll_syntax::parse(&source);
-    let mut output = lint(&source, &file, &rules, &settings.options);
+    let mut context_notes = Vec::new();
+    let context = if plimsoll_linter::context::wants_context(&rules) {
+        let dockerfile = match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin { name, .. } => (name.as_os_str() != "-").then_some(name.as_path()),
+        };
+        let choice = super::context::ContextChoice {
+            explicit: args.context.as_deref(),
+            disabled: args.no_context,
+        };
+        let started = std::time::Instant::now();
+        let mut context = super::context::load(dockerfile, &choice)?;
+        if let Some(loaded) = &mut context {
+            context_notes = loaded.notes();
+            match plimsoll_linter::context::prepare(loaded, &source, &file) {
+                Err(note) => {
+                    context_notes.push(note);
+                    context = None;
+                }
+                Ok(read) if args.verbose => {
+                    let ignore = match &loaded.ignore {
+                        Some(i) => format!(
+                            "{} excluded by {}",
+                            loaded.listing.excluded.len(),
+                            i.file.path.display()
+                        ),
+                        None => "no ignore file".to_owned(),
+                    };
+                    eprintln!(
+                        "context: {}: {} ({} entries sent, {ignore}; {read} file(s) read; {} ms)",
+                        input.display(),
+                        loaded.root.display(),
+                        loaded.listing.entries.len(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                Ok(_) => {}
+            }
+        } else if args.verbose {
+            eprintln!("context: {}: none", input.display());
+        }
+        context
+    } else {
+        None
+    };
+    let mut output = lint_with_context(&source, &file, &rules, &settings.options, context.as_ref());
     if let Some(shellcheck) = shellcheck {
         match shellcheck.check(&source, &file, &settings) {
             Ok(found) => {
@@ -391,6 +436,14 @@ fn lint_input(
         }
     }
     let mut warnings = output.warnings;
+    warnings.extend(
+        context_notes
+            .into_iter()
+            .map(|message| plimsoll_linter::LintWarning {
+                span: plimsoll_syntax::Span::default(),
+                message,
+            }),
+    );
     warnings.extend(
         rules
             .unknown_selectors

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod cache_report;
 pub mod check;
+pub mod context;
 pub mod optimize;
 pub mod parse;
 pub mod rules;

@@ -32,9 +32,11 @@ declare_rule! {
     /// hadolint accepts the reference when the variable was also set by an
     /// earlier ENV or ARG, but the reference still sees that older value, not
     /// the new one; plimsoll flags it unless the older value is the same
-    /// text, or the earlier pair only re-assigns the variable to itself
-    /// (`ENV V=$V W=$V`). A reference to a variable that a *later* pair sets
-    /// reads naturally as the old value and is not flagged.
+    /// text, or the earlier pair sets the variable to exactly the expression
+    /// that references it (`ENV V=$V W=$V`, `ENV V=${V:-x} W=${V:-x}/y`).
+    /// hadolint also flags a reference to a variable that a *later* pair sets
+    /// (`ENV B=$A A=1`); that reads naturally as the old value, and plimsoll
+    /// does not flag it.
     ///
     /// ## References
     /// hadolint DL3044.
@@ -74,8 +76,20 @@ impl Rule for EnvSameStatementReference {
                         continue;
                     };
                     let new_value = setter.value.value.as_str();
-                    let self_assignment = new_value == format!("${}", reference.name)
-                        || new_value == format!("${{{}}}", reference.name);
+                    // `ENV V=${V:-x} W=${V:-x}/y`: the pair sets V to exactly what
+                    // the reference expands to, so both readings agree.
+                    let written = pair
+                        .value
+                        .value
+                        .get(reference.start as usize..reference.end as usize)
+                        .unwrap_or("");
+                    let plain = [
+                        format!("${}", reference.name),
+                        format!("${{{}}}", reference.name),
+                    ];
+                    let core = unwrap_double_quotes(new_value);
+                    let self_assignment = core == written
+                        || (plain.iter().any(|p| p == core) && plain.iter().any(|p| p == written));
                     let unchanged = before
                         .iter()
                         .any(|(k, v)| *k == reference.name && *v == new_value);
@@ -106,4 +120,13 @@ impl Rule for EnvSameStatementReference {
             }
         }
     }
+}
+
+/// `"text"` → `text`; anything else unchanged.
+fn unwrap_double_quotes(value: &str) -> &str {
+    value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .filter(|v| !v.contains('"'))
+        .unwrap_or(value)
 }

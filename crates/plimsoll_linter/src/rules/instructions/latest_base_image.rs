@@ -25,7 +25,8 @@ declare_rule! {
     ///
     /// ## Differences from hadolint
     /// hadolint does not expand ARGs; plimsoll judges the image with the
-    /// global ARG defaults, as a plain `docker build` would build it.
+    /// global ARG defaults, as a plain `docker build` would build it, and
+    /// flags `gcr.io/$PROJECT/app:latest` whatever the ARG's value.
     ///
     /// ## References
     /// hadolint DL3007.
@@ -45,7 +46,7 @@ impl Rule for LatestBaseImage {
         let args = GlobalArgs::new(checker);
         for stage in &checker.model.stages {
             let written = stage.from.image.value.as_str();
-            let Some(image) = args.expand(written) else {
+            let Some(image) = args.expand_image(written) else {
                 continue;
             };
             let reference = ImageRef::parse(&image);
@@ -53,7 +54,7 @@ impl Rule for LatestBaseImage {
                 continue;
             }
             let name = reference.name;
-            let message = if has_variable(written, checker.file.escape) {
+            let message = if has_variable(written, checker.file.escape) && image != written {
                 format!("`{written}` is `{image}` with the ARG defaults: `latest` changes whenever a new image is pushed")
             } else {
                 format!("`{image}`: `latest` changes whenever a new image is pushed")

@@ -63,6 +63,7 @@ impl GlobalArgs {
             .map(|n| (n.to_string(), Some(platform_placeholder(n).to_string())))
             .collect();
         for declaration in &checker.model.global_args {
+            // A default that uses an unknown variable is unknown too.
             let default = declaration.default.and_then(|raw| {
                 let lookup = |name: &str| lookup(&values, name);
                 lexer(escape)
@@ -76,15 +77,19 @@ impl GlobalArgs {
         GlobalArgs { values, escape }
     }
 
-    /// `word` expanded with the ARG defaults and unquoted; `None` when it uses a
-    /// variable without a known value.
-    pub(crate) fn expand(&self, word: &str) -> Option<String> {
+    /// An image reference expanded with the ARG defaults and unquoted.
+    /// Variables without a known value stay as written; `None` when one of
+    /// them is in the last path component (the name, tag or digest are then
+    /// unknown: `img:$TAG`, `$IMAGE`), or the word does not lex.
+    pub(crate) fn expand_image(&self, word: &str) -> Option<String> {
         let lookup = |name: &str| lookup(&self.values, name);
-        lexer(self.escape)
-            .process_word(word, &lookup)
-            .ok()
-            .filter(|e| e.unmatched.is_empty())
-            .map(|e| e.result)
+        let lexer = Lexer {
+            skip_unset_env: true,
+            ..lexer(self.escape)
+        };
+        let image = lexer.process_word(word, &lookup).ok()?.result;
+        let last = image.rsplit('/').next().unwrap_or("");
+        (!last.contains('$')).then_some(image)
     }
 }
 

@@ -5,10 +5,11 @@ use super::support::{has_variable, GlobalArgs, ImageRef};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `FROM` image with neither a tag nor a digest. `scratch`, earlier
-    /// stages and images that come from an ARG without a default are not
-    /// flagged; ARG defaults are expanded first (`ARG IMAGE=node` + `FROM
-    /// $IMAGE` is flagged).
+    /// Flags a `FROM` image with neither a tag nor a digest. `scratch` and
+    /// earlier stages are not flagged. Global ARG defaults are expanded first
+    /// (`ARG IMAGE=node` + `FROM $IMAGE` is flagged); an ARG without a default
+    /// is judged only where it cannot hold the tag (`FROM $REGISTRY/node` is
+    /// flagged, `FROM node$SUFFIX` is not).
     ///
     /// ## Why is this bad?
     /// An untagged image means `:latest`, which moves: the same Dockerfile
@@ -28,8 +29,8 @@ declare_rule! {
     /// ## Differences from hadolint
     /// hadolint skips images that start with a variable and flags every other
     /// image with a variable in it (`FROM img${X}`, issue #979). plimsoll
-    /// expands global ARG defaults as BuildKit does and judges the result; an
-    /// image that depends on an ARG without a default is not judged.
+    /// expands global ARG defaults as BuildKit does and judges the result,
+    /// unless the tag itself may come from an ARG without a default.
     ///
     /// ## References
     /// hadolint DL3006.
@@ -50,7 +51,7 @@ impl Rule for UntaggedBaseImage {
         let model = checker.model;
         for (position, stage) in model.stages.iter().enumerate() {
             let written = stage.from.image.value.as_str();
-            let Some(image) = args.expand(written) else {
+            let Some(image) = args.expand_image(written) else {
                 continue;
             };
             let lower = image.to_lowercase();
@@ -64,7 +65,7 @@ impl Rule for UntaggedBaseImage {
             if reference.tag.is_some() || reference.digest.is_some() {
                 continue;
             }
-            let message = if has_variable(written, checker.file.escape) {
+            let message = if has_variable(written, checker.file.escape) && image != written {
                 format!("`{written}` is `{image}` with the ARG defaults: no tag, so the build takes whatever `{image}:latest` is")
             } else {
                 format!(

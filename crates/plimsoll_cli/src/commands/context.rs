@@ -1,0 +1,107 @@
+//! Choosing and loading the build context for a Dockerfile.
+
+use std::path::{Path, PathBuf};
+
+use plimsoll_linter::context::{BuildContext, ContextOrigin, WalkLimits};
+
+/// Which context to use for one Dockerfile.
+pub struct ContextChoice<'a> {
+    /// `--context DIR`.
+    pub explicit: Option<&'a Path>,
+    /// `--no-context`.
+    pub disabled: bool,
+}
+
+/// The folder of `dockerfile` (`.` for a bare file name).
+fn folder_of(dockerfile: &Path) -> PathBuf {
+    match dockerfile.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Walks the context for `dockerfile` (`None` for standard input without a
+/// name). An explicit context that cannot be read is an error naming it; an
+/// assumed one is skipped.
+pub fn load(
+    dockerfile: Option<&Path>,
+    choice: &ContextChoice<'_>,
+) -> Result<Option<BuildContext>, String> {
+    if choice.disabled {
+        return Ok(None);
+    }
+    let limits = limits_from_env();
+    match (choice.explicit, dockerfile) {
+        (Some(dir), _) => BuildContext::load(dir, dockerfile, ContextOrigin::Explicit, &limits)
+            .map(Some)
+            .map_err(|e| format!("build context {}: {e}", dir.display())),
+        (None, Some(file)) => {
+            let dir = folder_of(file);
+            Ok(BuildContext::load(&dir, Some(file), ContextOrigin::DockerfileFolder, &limits).ok())
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// The walk's bounds: 200,000 entries and 5 s unless
+/// `PLIMSOLL_CONTEXT_MAX_ENTRIES` or `PLIMSOLL_CONTEXT_TIMEOUT_MS` say otherwise.
+fn limits_from_env() -> WalkLimits {
+    let mut limits = WalkLimits::default();
+    let number = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    if let Some(n) = number("PLIMSOLL_CONTEXT_MAX_ENTRIES") {
+        limits.max_entries = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    if let Some(ms) = number("PLIMSOLL_CONTEXT_TIMEOUT_MS") {
+        limits.max_duration = std::time::Duration::from_millis(ms);
+    }
+    limits
+}
+
+/// A changed path given on the command line, relative to the context root:
+/// taken relative to the current directory when it lies inside the context,
+/// else as written (already context-relative, or deleted).
+pub fn context_relative(path: &Path, context_root: &Path) -> String {
+    let as_written = || {
+        path.to_string_lossy()
+            .replace('\\', "/")
+            .trim_start_matches("./")
+            .to_owned()
+    };
+    let Ok(root) = context_root.canonicalize() else {
+        return as_written();
+    };
+    let absolute = match std::env::current_dir() {
+        Ok(cwd) => cwd.join(path),
+        Err(_) => return as_written(),
+    };
+    // Canonicalize the deepest existing ancestor, so deleted files work too.
+    let mut existing = absolute.as_path();
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return as_written(),
+        }
+    }
+    let Ok(mut resolved) = existing.canonicalize() else {
+        return as_written();
+    };
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    match resolved.strip_prefix(&root) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => as_written(),
+    }
+}

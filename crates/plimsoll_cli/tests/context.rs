@@ -1,0 +1,593 @@
+//! Build-context awareness end to end: the context rules on fixture trees
+//! (committed under `fixtures/context/`, or built in a tempdir when they need
+//! `.git`, `node_modules` or fake secrets), `cache-report`, and realistic
+//! project layouts where only the findings a user wants may appear.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CONTEXT_RULES: &str =
+    "copy-missing-source,copy-ignored-file,secret-in-context,context-bloat,entrypoint-script-exec";
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/context")
+}
+
+fn plimsoll(dir: &Path, args: &[&str]) -> Output {
+    plimsoll_env(dir, args, &[])
+}
+
+fn plimsoll_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plimsoll"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("PLIMSOLL_FORMAT")
+        .env_remove("PLIMSOLL_CONTEXT_MAX_ENTRIES")
+        .env_remove("PLIMSOLL_CONTEXT_TIMEOUT_MS");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run plimsoll")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Writes `files` (path, contents) under `root`.
+fn tree(root: &Path, files: &[(&str, &str)]) {
+    for (path, contents) in files {
+        let path = root.join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, contents).expect("write");
+    }
+}
+
+/// `count` files of `size` bytes in `dir`.
+fn filler(root: &Path, dir: &str, count: usize, size: usize) {
+    let dir = root.join(dir);
+    fs::create_dir_all(&dir).expect("mkdir");
+    for i in 0..count {
+        fs::write(dir.join(format!("f{i}.bin")), vec![b'x'; size]).expect("write");
+    }
+}
+
+/// `(rule, line)` of every finding, from the JSON report.
+fn findings(output: &Output) -> Vec<(String, u64)> {
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("JSON report on stdout");
+    json.as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["line"].as_u64().expect("line"),
+            )
+        })
+        .collect()
+}
+
+fn messages(output: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    json.as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn committed_fixture_trees_fire_and_pass() {
+    for rule in [
+        "copy-missing-source",
+        "copy-ignored-file",
+        "entrypoint-script-exec",
+    ] {
+        let dir = fixtures().join(rule);
+        let fires = plimsoll(&dir, &["check", "--select", rule, "fires.Dockerfile"]);
+        assert_eq!(stderr(&fires), "", "{rule}");
+        assert_eq!(fires.status.code(), Some(1), "{rule}");
+        insta::assert_snapshot!(format!("{rule}__fires"), stdout(&fires));
+        let passes = plimsoll(&dir, &["check", "--select", rule, "passes.Dockerfile"]);
+        assert_eq!(stderr(&passes), "", "{rule}");
+        assert_eq!(stdout(&passes), "All checks passed.\n", "{rule}");
+    }
+}
+
+#[test]
+fn secret_in_context_names_each_secret_and_spares_public_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    tree(
+        root,
+        &[
+            ("app.js", "console.log(1)\n"),
+            (".env", "DATABASE_URL=postgres://u:p@db/app\n"),
+            (".env.example", "DATABASE_URL=\n"),
+            (".npmrc", "//registry.npmjs.org/:_authToken=npm_0123456789abcdef\n"),
+            (
+                "web/.npmrc",
+                "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n",
+            ),
+            (
+                "certs/ca.pem",
+                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+            ),
+            (
+                "certs/server.key",
+                "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+            ),
+            (".aws/credentials", "[default]\naws_access_key_id=AKIA\n"),
+            ("deploy/id_ed25519.pub", "ssh-ed25519 AAAA\n"),
+            (
+                "Dockerfile",
+                "FROM node:22-slim\nWORKDIR /app\nCOPY certs/ca.pem /usr/local/share/ca-certificates/\nCOPY . .\nUSER node\nCMD [\"node\", \"app.js\"]\n",
+            ),
+        ],
+    );
+    let output = plimsoll(
+        root,
+        &["check", "--select", "secret-in-context", "Dockerfile"],
+    );
+    assert_eq!(stderr(&output), "");
+    insta::assert_snapshot!("secret-in-context__fires", stdout(&output));
+
+    // Keeping them out of the context silences the rule.
+    tree(
+        root,
+        &[(".dockerignore", ".env\n.npmrc\ncerts/*.key\n.aws\n")],
+    );
+    let output = plimsoll(
+        root,
+        &["check", "--select", "secret-in-context", "Dockerfile"],
+    );
+    assert_eq!(stdout(&output), "All checks passed.\n");
+}
+
+#[test]
+fn context_bloat_counts_directories_and_proposes_ignore_lines() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    tree(
+        root,
+        &[
+            ("Cargo.toml", "[package]\nname = \"svc\"\n"),
+            ("src/main.rs", "fn main() {}\n"),
+            ("tools/gen.py", "print()\n"),
+            (".venv/pyvenv.cfg", "home = /usr/bin\n"),
+            (".git/HEAD", "ref: refs/heads/main\n"),
+        ],
+    );
+    filler(root, ".git/objects/aa", 20, 1000);
+    filler(root, "target/debug", 30, 4096);
+    filler(root, "tools/__pycache__", 3, 100);
+    filler(root, ".venv/lib", 10, 2048);
+    filler(root, "web/node_modules/left-pad", 5, 10);
+    tree(
+        root,
+        &[(
+            "Dockerfile",
+            "FROM rust:1.83 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n\
+             FROM rust:1.83 AS version\nCOPY . /src\nRUN git -C /src describe --tags > /version\n\
+             FROM debian:bookworm-slim\nCOPY --from=build /src/target/release/svc /usr/local/bin/\n\
+             CMD [\"svc\"]\n",
+        )],
+    );
+    let output = plimsoll(root, &["check", "--select", "context-bloat", "Dockerfile"]);
+    assert_eq!(stderr(&output), "");
+    // Line 6 is reported without `.git`: that stage runs git on it.
+    insta::assert_snapshot!("context-bloat__fires", stdout(&output));
+
+    // Directories the Dockerfile asks for by name are wanted.
+    tree(
+        root,
+        &[(
+            "Dockerfile",
+            "FROM debian:bookworm-slim\nCOPY target/debug/ /opt/debug/\nCOPY src/ /src/\n",
+        )],
+    );
+    let output = plimsoll(root, &["check", "--select", "context-bloat", "Dockerfile"]);
+    assert_eq!(stdout(&output), "All checks passed.\n");
+}
+
+#[test]
+fn cache_report_lists_layer_inputs_and_what_a_change_rebuilds() {
+    let dir = fixtures().join("cache-report");
+    let plain = plimsoll(&dir, &["cache-report"]);
+    assert_eq!(stderr(&plain), "");
+    assert_eq!(plain.status.code(), Some(0));
+    insta::assert_snapshot!("cache-report__layers", stdout(&plain));
+
+    let changed = plimsoll(
+        &dir,
+        &["cache-report", "--changed", "src/app.py", "NOTES.md"],
+    );
+    assert_eq!(stderr(&changed), "");
+    insta::assert_snapshot!("cache-report__changed", stdout(&changed));
+
+    let json = plimsoll(
+        &dir,
+        &[
+            "cache-report",
+            "--format",
+            "json",
+            "--changed",
+            "web/index.js",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let reruns: Vec<(u64, u64)> = value["reruns"]
+        .as_array()
+        .expect("reruns")
+        .iter()
+        .map(|r| (r["stage"].as_u64().unwrap(), r["line"].as_u64().unwrap()))
+        .collect();
+    // `npm run build` in `web`, then `pip check` after the COPY --from in
+    // `final`; `app` and `lint` keep their cache.
+    assert_eq!(reruns, [(1, 10), (3, 21)]);
+    insta::assert_snapshot!("cache-report__json", stdout(&json));
+}
+
+/// A Node app as it sits on a developer's disk: `node_modules`, `.git`, an
+/// entrypoint script that forgets `exec`, no `.dockerignore`.
+fn node_app(root: &Path) {
+    tree(
+        root,
+        &[
+            ("package.json", "{\"name\":\"shop\",\"scripts\":{\"build\":\"tsc\"}}\n"),
+            ("package-lock.json", "{}\n"),
+            ("tsconfig.json", "{}\n"),
+            ("src/server.ts", "export {}\n"),
+            ("src/routes/cart.ts", "export {}\n"),
+            ("public/favicon.ico", "ico"),
+            ("README.md", "# shop\n"),
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (".git/config", "[core]\n"),
+            (
+                "docker/entrypoint.sh",
+                "#!/bin/sh\nset -e\nnode dist/migrate.js\nnode dist/server.js\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM node:22-slim AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\n\
+                 RUN npm ci\nCOPY . .\nRUN npm run build\n\n\
+                 FROM node:22-slim\nWORKDIR /app\nENV NODE_ENV=production\n\
+                 COPY package.json package-lock.json ./\nRUN npm ci --omit=dev\n\
+                 COPY --from=build /app/dist ./dist\nCOPY docker/entrypoint.sh /usr/local/bin/\n\
+                 USER node\nENTRYPOINT [\"entrypoint.sh\"]\n",
+            ),
+        ],
+    );
+    filler(root, "node_modules/typescript/lib", 40, 5000);
+    filler(root, ".git/objects/12", 15, 3000);
+}
+
+#[test]
+fn realistic_node_app_gets_bloat_and_exec_findings_only() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        findings(&output),
+        [
+            ("context-bloat".to_owned(), 5),
+            ("entrypoint-script-exec".to_owned(), 16),
+        ]
+    );
+    let messages = messages(&output);
+    assert!(
+        messages[0].contains("`node_modules` (installed packages, 40 files, 195.3 KiB)"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("`.git` (version control, 17 files"));
+    assert!(messages[1].contains("runs `node dist/server.js` on its line 4"));
+
+    // What the user does about it: a .dockerignore and `exec`.
+    tree(
+        root,
+        &[
+            (".dockerignore", ".git\nnode_modules\n"),
+            (
+                "docker/entrypoint.sh",
+                "#!/bin/sh\nset -e\nnode dist/migrate.js\nexec node dist/server.js\n",
+            ),
+        ],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&output), []);
+}
+
+/// A Python app: a virtualenv, `__pycache__`, a `.env` with a password, a
+/// `.dockerignore` that forgets them, and sources that are all there.
+fn python_app(root: &Path) {
+    tree(
+        root,
+        &[
+            ("requirements.txt", "django==5.1\n"),
+            ("manage.py", "print()\n"),
+            ("shop/__init__.py", ""),
+            ("shop/settings.py", "DEBUG = False\n"),
+            (".env", "SECRET_KEY=very-secret\nDB_PASSWORD=hunter2\n"),
+            (".env.sample", "SECRET_KEY=\n"),
+            (".venv/pyvenv.cfg", "home = /usr/bin\n"),
+            (".dockerignore", "*.log\n.pytest_cache\n"),
+            ("debug.log", "x\n"),
+            (
+                "Dockerfile",
+                "FROM python:3.13-slim\nWORKDIR /srv\nCOPY requirements.txt .\n\
+                 RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n\
+                 USER nobody\nCMD [\"gunicorn\", \"shop.wsgi\"]\n",
+            ),
+        ],
+    );
+    filler(root, ".venv/lib/python3.13/site-packages/django", 60, 4000);
+    filler(root, "shop/__pycache__", 4, 500);
+}
+
+#[test]
+fn realistic_python_app_gets_secret_and_bloat_findings_only() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    python_app(root);
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        findings(&output),
+        [
+            ("secret-in-context".to_owned(), 5),
+            ("context-bloat".to_owned(), 5),
+        ]
+    );
+    let messages = messages(&output);
+    assert_eq!(
+        messages[0],
+        "`COPY . .` copies a secret into the image: `.env` (environment file)"
+    );
+    assert!(
+        messages[1].contains("`.venv` (virtualenv, 61 files"),
+        "{}",
+        messages[1]
+    );
+    assert!(messages[1].contains("`shop/__pycache__` (bytecode cache, 4 files"));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        json[1]["help"],
+        "add the lines `.venv` and `**/__pycache__` to `.dockerignore`"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_context_are_never_followed() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    tree(
+        outside.path(),
+        &[
+            ("secrets/.env", "TOKEN=x\n"),
+            ("secrets/id_rsa", "key\n"),
+            ("big/node_modules/a.js", "x"),
+        ],
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    tree(
+        root,
+        &[(
+            "Dockerfile",
+            "FROM alpine:3.20\nCOPY . /app\nCOPY linked/id_rsa /root/.ssh/\n",
+        )],
+    );
+    std::os::unix::fs::symlink(outside.path().join("secrets"), root.join("linked"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secrets/.env"), root.join(".env"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("big"), root.join("big")).expect("symlink");
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "--context",
+            ".",
+            "Dockerfile",
+        ],
+    );
+    // The symlinks themselves are sent, not what they point to: no secret,
+    // no bloat, and a source through a symlinked directory is not there.
+    assert_eq!(findings(&output), [("copy-missing-source".to_owned(), 3)]);
+}
+
+#[test]
+fn context_choice_flags_and_ignore_file_precedence() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    tree(
+        root,
+        &[
+            ("src/app.py", "print()\n"),
+            ("notes.txt", "x\n"),
+            (
+                "docker/api.Dockerfile",
+                "FROM python:3.13-slim\nCOPY src/ /app/\nCOPY notes.txt /app/\n",
+            ),
+        ],
+    );
+    // The Dockerfile's folder has none of the sources: a warning, no errors.
+    let assumed = plimsoll(
+        root,
+        &["check", "--select", CONTEXT_RULES, "docker/api.Dockerfile"],
+    );
+    assert_eq!(stdout(&assumed), "All checks passed.\n");
+    assert!(
+        stderr(&assumed)
+            .contains("none of the 2 COPY/ADD sources named in this file exist in docker"),
+        "{}",
+        stderr(&assumed)
+    );
+    // The real context finds both.
+    let explicit = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--context",
+            ".",
+            "docker/api.Dockerfile",
+        ],
+    );
+    assert_eq!(stdout(&explicit), "All checks passed.\n");
+    assert_eq!(stderr(&explicit), "");
+    // `<name>.Dockerfile.dockerignore` beside the Dockerfile wins over `.dockerignore`.
+    tree(
+        root,
+        &[
+            (".dockerignore", "src\n"),
+            ("docker/api.Dockerfile.dockerignore", "notes.txt\n"),
+        ],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "--context",
+            ".",
+            "docker/api.Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&output), [("copy-ignored-file".to_owned(), 3)]);
+    assert!(messages(&output)[0].contains("`api.Dockerfile.dockerignore` (line 1: `notes.txt`)"));
+    // --no-context turns the context rules off.
+    let off = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--no-context",
+            "docker/api.Dockerfile",
+        ],
+    );
+    assert_eq!(stdout(&off), "All checks passed.\n");
+    assert_eq!(stderr(&off), "");
+    // An explicit context that is not a directory is an error naming it.
+    let bad = plimsoll(
+        root,
+        &["check", "--context", "missing-dir", "docker/api.Dockerfile"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("build context missing-dir"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn a_walk_cut_short_says_so_and_reports_no_missing_source() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    filler(root, "data", 10, 1);
+    tree(
+        root,
+        &[(
+            "Dockerfile",
+            "FROM alpine:3.20\nCOPY data/ /data/\nCOPY zzz.txt /\n",
+        )],
+    );
+    let output = plimsoll_env(
+        root,
+        &["check", "--select", CONTEXT_RULES, "Dockerfile"],
+        &[("PLIMSOLL_CONTEXT_MAX_ENTRIES", "5")],
+    );
+    assert_eq!(stdout(&output), "All checks passed.\n");
+    assert!(
+        stderr(&output).contains("walk stopped after 5 entries"),
+        "{}",
+        stderr(&output)
+    );
+    // With the whole listing, the missing file is reported.
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&output), [("copy-missing-source".to_owned(), 3)]);
+}
+
+#[test]
+fn context_rules_stay_silent_when_not_selected() {
+    // No walk at all when no context rule runs: a context that is not a
+    // directory would otherwise be an error.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    tree(
+        tmp.path(),
+        &[("Dockerfile", "FROM alpine:3.20\nCOPY nope /\n")],
+    );
+    let output = plimsoll(
+        tmp.path(),
+        &[
+            "check",
+            "--select",
+            "maintainer-deprecated",
+            "--context",
+            "no-such-dir",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
