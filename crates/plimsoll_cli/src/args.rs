@@ -166,6 +166,9 @@ pub struct CheckArgs {
     /// List the fixes that were applied.
     #[arg(long)]
     pub show_fixes: bool,
+    /// Refuse files larger than this (e.g. 10MiB, 512KiB, 1048576). Default: 10MiB.
+    #[arg(long, value_name = "SIZE", value_parser = plimsoll_linter::config::parse_size)]
+    pub max_file_size: Option<u64>,
     /// Build context for the context rules. Default: each Dockerfile's folder.
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
     pub context: Option<PathBuf>,

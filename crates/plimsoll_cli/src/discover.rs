@@ -44,9 +44,13 @@ fn is_skipped_dir(name: &str) -> bool {
     name.starts_with('.') || name == "node_modules" || name == "target"
 }
 
-/// Dockerfiles under `root` in a stable (sorted) order. Errors name the path.
-pub fn find_dockerfiles(root: &Path) -> Result<Vec<PathBuf>, String> {
+/// Dockerfiles under `root` in a stable (sorted) order, and what could not be
+/// read on the way (each naming the path). One unreadable folder does not
+/// hide the rest of the tree. Symbolic links are never followed, so the walk
+/// stays inside `root` and cannot loop.
+pub fn find_dockerfiles(root: &Path) -> (Vec<PathBuf>, Vec<String>) {
     let mut found = Vec::new();
+    let mut errors = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -58,21 +62,24 @@ pub fn find_dockerfiles(root: &Path) -> Result<Vec<PathBuf>, String> {
                 || !is_skipped_dir(&entry.file_name().to_string_lossy())
         });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-            format!(
-                "{path}: {}",
-                e.io_error()
-                    .map_or_else(|| e.to_string(), ToString::to_string)
-            )
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), crate::commands::io_message);
+                errors.push(format!("{path}: {reason}"));
+                continue;
+            }
+        };
         if entry.file_type().is_file() && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
             found.push(entry.into_path());
         }
     }
-    Ok(found)
+    (found, errors)
 }
 
 #[cfg(test)]

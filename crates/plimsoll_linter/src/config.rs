@@ -51,6 +51,8 @@ pub struct Config {
     pub failure_threshold: Option<Threshold>,
     /// Glob (relative to the config's folder) → rules ignored in matching files.
     pub per_file_ignores: Vec<(GlobPattern, Vec<String>)>,
+    /// Files larger than this many bytes are refused (`max-file-size`).
+    pub max_file_size: Option<u64>,
     /// Unknown rule names and unsupported hadolint keys, each naming the file
     /// (and the line, where known). For the caller to show; never fatal.
     pub warnings: Vec<String>,
@@ -306,6 +308,7 @@ struct TomlConfig {
     failure_threshold: Option<Spanned<String>>,
     severity: BTreeMap<String, Spanned<String>>,
     per_file_ignores: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    max_file_size: Option<Spanned<SizeValue>>,
     rules: TomlRules,
     fix: TomlFix,
 }
@@ -317,6 +320,14 @@ struct TomlFix {
     modes: BTreeMap<String, Spanned<String>>,
 }
 
+/// `max-file-size = 1048576` or `max-file-size = "10MiB"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SizeValue {
+    Bytes(u64),
+    Text(String),
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 struct TomlRules {
@@ -324,10 +335,20 @@ struct TomlRules {
 }
 
 fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let raw: TomlConfig = toml::from_str(text).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        line: e.span().map(|s| line_of(text, s.start)),
-        message: e.message().trim().to_string(),
+    let raw: TomlConfig = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().to_string();
+        // toml names the problem, not always the key: add it where it is missing.
+        let key = e.span().and_then(|s| toml_key_at(text, s.start));
+        ConfigError {
+            path: path.to_path_buf(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: match key {
+                Some(key) if !message.contains(&format!("`{key}`")) => {
+                    format!("key `{key}`: {message}")
+                }
+                _ => message,
+            },
+        }
     })?;
     let line = |span: std::ops::Range<usize>| Some(line_of(text, span.start));
     let error = |span: std::ops::Range<usize>, message: String| ConfigError {
@@ -396,6 +417,15 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         })?;
         per_file_ignores.push((glob, strings(rules.get_ref())));
     }
+    let max_file_size = match &raw.max_file_size {
+        Some(size) => Some(match size.get_ref() {
+            SizeValue::Bytes(bytes) => *bytes,
+            SizeValue::Text(text) => {
+                parse_size(text).map_err(|e| error(size.span(), format!("`max-file-size`: {e}")))?
+            }
+        }),
+        None => None,
+    };
     let warnings = unknown_selector_warnings(path, selectors.into_iter());
 
     Ok(Config {
@@ -410,8 +440,90 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         },
         failure_threshold,
         per_file_ignores,
+        max_file_size,
         warnings,
     })
+}
+
+/// The key (with its table, as `table.key`) whose value holds byte `offset`:
+/// the nearest `key =` at or above the offset's line, for error messages.
+fn toml_key_at(text: &str, offset: usize) -> Option<String> {
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let mut lines =
+        std::iter::once(&text[line_start..line_end]).chain(text[..line_start].lines().rev());
+    let mut key = None;
+    for line in lines.by_ref() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') && trimmed.ends_with(']') {
+            // A table header before any `key =`: the error is not in a value.
+            return None;
+        }
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = toml_line_key(trimmed) {
+            key = Some(name.to_string());
+            break;
+        }
+    }
+    let key = key?;
+    // The table the key is in: the nearest header above it.
+    let table = lines
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    Some(match table {
+        Some(table) => format!("{table}.{key}"),
+        None => key,
+    })
+}
+
+/// `key` of a `key = value` line (bare or quoted key), else `None`.
+fn toml_line_key(line: &str) -> Option<&str> {
+    let (name, rest) = match line.strip_prefix(['"', '\'']) {
+        Some(quoted) => {
+            let close = quoted.find(['"', '\''])?;
+            (&quoted[..close], &quoted[close + 1..])
+        }
+        None => {
+            let end = line
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+                .unwrap_or(line.len());
+            (&line[..end], &line[end..])
+        }
+    };
+    (!name.is_empty() && rest.trim_start().starts_with('=')).then_some(name)
+}
+
+/// `10MiB`, `10 MiB`, `500KB`, `1048576`: a size as users write it
+/// (KB/MB/GB are taken as powers of 1024 too, as most tools do for files).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (expected e.g. 10MiB, 512KiB or 1048576)"))?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}` has an unknown unit (expected B, KiB, MiB or GiB)"
+            ))
+        }
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 fn strings(list: &[Spanned<String>]) -> Vec<String> {

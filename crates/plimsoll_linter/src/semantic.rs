@@ -2,6 +2,7 @@
 //! the effective USER, WORKDIR and SHELL when it runs, the FROM graph, ARG
 //! scopes, and the RUN scripts parsed as shell (lazily, once).
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -105,6 +106,11 @@ pub struct SemanticModel<'a> {
     /// One entry per instruction of `file.instructions`.
     pub states: Vec<InstructionState>,
     scripts: Vec<OnceLock<Option<ShellScript>>>,
+    /// Where each ENV key and ARG name is set (instruction index, in order), so
+    /// that scope questions cost a binary search instead of a walk back over
+    /// the file: a rule asking about every RUN stays linear in the file.
+    env_sets: HashMap<&'a str, Vec<(usize, &'a str)>>,
+    arg_sets: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> SemanticModel<'a> {
@@ -173,6 +179,21 @@ impl<'a> SemanticModel<'a> {
         let scripts = (0..file.instructions.len())
             .map(|_| OnceLock::new())
             .collect();
+        let mut env_sets: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
+        let mut arg_sets: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, instruction) in file.instructions.iter().enumerate() {
+            for pair in instruction.key_values() {
+                if instruction.keyword == Keyword::Env {
+                    env_sets
+                        .entry(&pair.key.value)
+                        .or_default()
+                        .push((index, &pair.value.value));
+                }
+            }
+            for declaration in instruction.arg_declarations() {
+                arg_sets.entry(declaration.name).or_default().push(index);
+            }
+        }
         SemanticModel {
             source,
             file,
@@ -180,6 +201,8 @@ impl<'a> SemanticModel<'a> {
             global_args,
             states,
             scripts,
+            env_sets,
+            arg_sets,
         }
     }
 
@@ -247,7 +270,7 @@ impl<'a> SemanticModel<'a> {
         let Some(stage) = self.states.get(index).and_then(|s| s.stage) else {
             return Vec::new();
         };
-        let mut env: Vec<(&'a str, &'a str)> = Vec::new();
+        let mut all: Vec<(&'a str, &'a str)> = Vec::new();
         for s in self.stage_chain(stage) {
             let body = self.stages[s].body.clone();
             let end = if s == stage {
@@ -256,40 +279,71 @@ impl<'a> SemanticModel<'a> {
                 body.end
             };
             for instruction in &self.file.instructions[body.start.min(end)..end] {
-                if instruction.keyword != Keyword::Env {
-                    continue;
-                }
-                for pair in instruction.key_values() {
-                    env.retain(|(k, _)| *k != pair.key.value);
-                    env.push((&pair.key.value, &pair.value.value));
+                if instruction.keyword == Keyword::Env {
+                    all.extend(
+                        instruction
+                            .key_values()
+                            .map(|pair| (pair.key.value.as_str(), pair.value.value.as_str())),
+                    );
                 }
             }
         }
+        // Keep each key's last setting, in the order of those last settings.
+        let mut seen = std::collections::HashSet::new();
+        let mut env: Vec<(&'a str, &'a str)> = all
+            .into_iter()
+            .rev()
+            .filter(|(key, _)| seen.insert(*key))
+            .collect();
+        env.reverse();
         env
     }
 
+    /// The value of ENV variable `name` when instruction `index` runs (as
+    /// written, unexpanded), from its stage or the stages it builds on.
+    pub fn env_value(&self, index: usize, name: &str) -> Option<&'a str> {
+        let stage = self.states.get(index).and_then(|s| s.stage)?;
+        let sets = self.env_sets.get(name)?;
+        // Nearest stage first: a setting in the stage itself beats its bases.
+        for s in self.stage_chain(stage).into_iter().rev() {
+            let body = self.stages[s].body.clone();
+            let end = if s == stage {
+                index.min(body.end)
+            } else {
+                body.end
+            };
+            let before = sets.partition_point(|&(at, _)| at < end);
+            if let Some(&(at, value)) = before.checked_sub(1).map(|i| &sets[i]) {
+                if at >= body.start {
+                    return Some(value);
+                }
+            }
+        }
+        None
+    }
+
     /// Is build argument `name` in scope at `index`? Inside a stage only ARGs
-    /// declared earlier in that stage count (ARG scope ends with the stage; a
-    /// global ARG must be redeclared to be used); before the first FROM, the
-    /// global ARGs declared so far.
+    /// declared in that stage (before `index`) count; FROM sees the global ones.
     pub fn arg_in_scope(&self, index: usize, name: &str) -> bool {
-        let declared = |range: std::ops::Range<usize>| {
-            self.file.instructions[range]
-                .iter()
-                .flat_map(|i| i.arg_declarations())
-                .any(|d| d.name == name)
-        };
         let is_from = self
             .file
             .instructions
             .get(index)
             .is_some_and(|i| i.keyword == Keyword::From);
-        match self.states.get(index).and_then(|s| s.stage) {
-            // FROM itself sees only the global ARGs.
-            _ if is_from => self.global_args.iter().any(|d| d.name == name),
-            Some(stage) => declared(self.stages[stage].body.start.min(index)..index),
-            None => declared(0..index),
+        if is_from {
+            return self.global_args.iter().any(|d| d.name == name);
         }
+        let Some(sets) = self.arg_sets.get(name) else {
+            return false;
+        };
+        let start = match self.states.get(index).and_then(|s| s.stage) {
+            Some(stage) => self.stages[stage].body.start.min(index),
+            None => 0,
+        };
+        // Any declaration in start..index?
+        let first_at_or_after_start = sets.partition_point(|&at| at < start);
+        sets.get(first_at_or_after_start)
+            .is_some_and(|&at| at < index)
     }
 
     /// The RUN at `index` parsed as shell; `None` when it is not a RUN or the
@@ -471,6 +525,44 @@ mod tests {
             model.arg_in_scope(1, "V"),
             "global ARGs are visible to FROM"
         );
+    }
+
+    #[test]
+    fn env_value_and_arg_scope_by_lookup() {
+        let src = "FROM alpine AS base\nENV A=1 B=2\nARG X\nRUN a\nENV A=4\nFROM base\nENV B=3\nRUN b\nFROM scratch\nRUN c\n";
+        let file = plimsoll_syntax::parse(src);
+        let model = SemanticModel::new(src, &file);
+        assert_eq!(model.env_value(3, "A"), Some("1"));
+        assert_eq!(model.env_value(1, "A"), None, "not before it is set");
+        assert_eq!(model.env_value(7, "A"), Some("4"), "from the base's end");
+        assert_eq!(model.env_value(7, "B"), Some("3"), "the stage's own wins");
+        assert_eq!(model.env_value(9, "A"), None, "an unrelated stage");
+        assert_eq!(model.env_value(3, "Z"), None);
+        assert!(model.arg_in_scope(3, "X"));
+        assert!(!model.arg_in_scope(2, "X"), "not at its own declaration");
+        assert!(!model.arg_in_scope(7, "X"), "not in a later stage");
+        assert_eq!(model.env_at(7), [("A", "4"), ("B", "3")]);
+    }
+
+    /// Scope questions for every RUN of a file with 20,000 ENV and ARG: with a
+    /// walk back over the file per question this takes minutes in a debug build.
+    #[test]
+    fn scope_questions_for_every_run_stay_linear() {
+        let n = 20_000;
+        let mut src = String::from("FROM alpine\n");
+        for i in 0..n {
+            src.push_str(&format!("ENV V{i}=x\nARG A{i}\nRUN echo $V{i}\n"));
+        }
+        let file = plimsoll_syntax::parse(&src);
+        let model = SemanticModel::new(&src, &file);
+        let mut found = 0;
+        for i in 0..n {
+            let run = 1 + 3 * i + 2;
+            found += usize::from(model.env_value(run, &format!("V{i}")) == Some("x"));
+            found += usize::from(model.arg_in_scope(run, &format!("A{i}")));
+            found += usize::from(model.arg_in_scope(run, "A0"));
+        }
+        assert_eq!(found, 3 * n);
     }
 
     #[test]

@@ -29,7 +29,7 @@ struct Rerun {
 }
 
 pub fn run(args: &CacheReportArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
-    let source = super::read_dockerfile(&args.file)?;
+    let source = super::read_dockerfile(&args.file, super::DEFAULT_MAX_FILE_SIZE)?;
     let file = plimsoll_syntax::parse(&source);
     let choice = ContextChoice {
         explicit: args.context.as_deref(),

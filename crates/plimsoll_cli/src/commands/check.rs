@@ -1,7 +1,7 @@
 //! `plimsoll check`: discover files, lint them in parallel, report, exit code.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -46,19 +46,24 @@ impl Input {
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let mut errors: Vec<String> = Vec::new();
+    check_selectors(args, &mut errors);
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
     let shellcheck = find_shellcheck(args)?;
 
-    let results: Vec<Result<(FileReport, FileFixes), String>> = inputs
-        .par_iter()
-        .map(|input| {
-            let config = configs
-                .get(&config_key(input.path()))
-                .and_then(|c| c.as_ref());
-            lint_input(input, config, args, shellcheck.as_ref())
-        })
-        .collect();
+    let lint_one = |input: &Input| {
+        let config = configs
+            .get(&config_key(input.path()))
+            .and_then(|c| c.as_ref());
+        lint_input(input, config, args, shellcheck.as_ref())
+    };
+    // One file (a pre-commit hook, an editor save) does not need a thread pool:
+    // starting rayon's threads costs more than linting a small file.
+    let results: Vec<Result<(FileReport, FileFixes), String>> = if inputs.len() == 1 {
+        inputs.iter().map(lint_one).collect()
+    } else {
+        inputs.par_iter().map(lint_one).collect()
+    };
     let mut reports = Vec::with_capacity(results.len());
     let mut fixes = Vec::new();
     for result in results {
@@ -193,10 +198,8 @@ fn collect_inputs(args: &CheckArgs, errors: &mut Vec<String>) -> Result<Vec<Inpu
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("reading standard input: {e}"))?;
+            let limit = args.max_file_size.unwrap_or(super::DEFAULT_MAX_FILE_SIZE);
+            let bytes = super::read_limited(std::io::stdin(), "standard input", limit)?;
             let name = args
                 .stdin_filename
                 .clone()
@@ -204,11 +207,16 @@ fn collect_inputs(args: &CheckArgs, errors: &mut Vec<String>) -> Result<Vec<Inpu
             let text = super::decode_owned(bytes, &name.display().to_string())?;
             inputs.push(Input::Stdin { name, text });
         } else if path.is_dir() {
-            match find_dockerfiles(&path) {
-                Ok(files) => inputs.extend(files.into_iter().map(Input::File)),
-                Err(e) => errors.push(e),
+            let (files, walk_errors) = find_dockerfiles(&path);
+            if files.is_empty() && walk_errors.is_empty() {
+                eprintln!(
+                    "warning: {}: no Dockerfiles found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*)",
+                    path.display()
+                );
             }
-        } else if path.exists() {
+            inputs.extend(files.into_iter().map(Input::File));
+            errors.extend(walk_errors);
+        } else if path.exists() || path.is_symlink() {
             // A file named explicitly is linted whatever its name.
             inputs.push(Input::File(path));
         } else {
@@ -216,6 +224,29 @@ fn collect_inputs(args: &CheckArgs, errors: &mut Vec<String>) -> Result<Vec<Inpu
         }
     }
     Ok(inputs)
+}
+
+/// Selectors on the command line must name something: a typo there is an
+/// error (exit 2), unlike in a config file, which has to keep working across
+/// versions. hadolint, ShellCheck and BuildKit codes without a plimsoll rule
+/// are accepted. The run goes on with the selectors that are known.
+fn check_selectors(args: &CheckArgs, errors: &mut Vec<String>) {
+    let lists = [
+        ("--select", args.select.as_deref().unwrap_or_default()),
+        ("--extend-select", &args.extend_select[..]),
+        ("--ignore", &args.ignore[..]),
+    ];
+    for (flag, selectors) in lists {
+        for selector in selectors {
+            if !plimsoll_linter::settings::is_known_selector(selector)
+                && !plimsoll_linter::knowledge::is_foreign_code(selector)
+            {
+                errors.push(format!(
+                    "{flag}: unknown rule or category `{selector}` (`plimsoll rules` lists them)"
+                ));
+            }
+        }
+    }
 }
 
 /// Config lookups are per directory, so key them by the file's folder.
@@ -335,8 +366,12 @@ fn lint_input(
     args: &CheckArgs,
     shellcheck: Option<&Shellcheck>,
 ) -> Result<(FileReport, FileFixes), String> {
+    let max_size = args
+        .max_file_size
+        .or(config.and_then(|c| c.max_file_size))
+        .unwrap_or(super::DEFAULT_MAX_FILE_SIZE);
     let original = match input {
-        Input::File(path) => super::read_dockerfile(path)?,
+        Input::File(path) => super::read_dockerfile(path, max_size)?,
         Input::Stdin { text, .. } => text.clone(),
     };
     let settings = settings_for(input, config, args);
@@ -444,15 +479,8 @@ fn lint_input(
                 message,
             }),
     );
-    warnings.extend(
-        rules
-            .unknown_selectors
-            .iter()
-            .map(|s| plimsoll_linter::LintWarning {
-                span: plimsoll_syntax::Span::default(),
-                message: format!("unknown rule or category `{s}` in --select/--ignore or config"),
-            }),
-    );
+    // Unknown selectors are reported once, not per file: command-line ones by
+    // `check_selectors`, config ones by the config loader with file and line.
     let line_index = LineIndex::new(&source);
     let report = FileReport {
         path: input.display(),

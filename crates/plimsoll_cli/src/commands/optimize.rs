@@ -20,7 +20,7 @@ pub fn run(args: &OptimizeArgs, out: &mut dyn Write) -> Result<ExitStatus, Strin
             .map_err(|e| format!("reading standard input: {e}"))?;
         super::decode_owned(bytes, &name)?
     } else {
-        super::read_dockerfile(&args.file)?
+        super::read_dockerfile(&args.file, super::DEFAULT_MAX_FILE_SIZE)?
     };
     if args.write && stdin {
         return Err("--write needs a file, not standard input".into());

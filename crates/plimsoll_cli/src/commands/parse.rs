@@ -8,7 +8,7 @@ use crate::args::{ParseArgs, ParseFormat};
 use crate::ExitStatus;
 
 pub fn run(args: &ParseArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
-    let source = super::read_dockerfile(&args.file)?;
+    let source = super::read_dockerfile(&args.file, u64::MAX)?;
     let file = parse(&source);
     let write_error = |e: std::io::Error| format!("writing output: {e}");
     match args.format {

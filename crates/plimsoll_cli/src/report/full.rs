@@ -14,6 +14,16 @@ use rayon::prelude::*;
 
 use super::FileReport;
 
+/// Lines longer than this (in bytes) are never printed in a snippet, and a
+/// finding spanning more lines than `MAX_SNIPPET_LINES` gets no snippet: a
+/// minified or generated file must not flood the terminal.
+const MAX_SNIPPET_LINE: usize = 4096;
+const MAX_SNIPPET_LINES: usize = 200;
+
+/// Below this many findings in a file, rendering on one thread is faster than
+/// starting rayon's pool.
+const PARALLEL_RENDER_FROM: usize = 64;
+
 /// The file's text for miette, with line lookups through our line index:
 /// miette's own `SourceCode` for strings scans from the start of the file for
 /// every report, which is quadratic when a large file has many findings.
@@ -33,12 +43,22 @@ impl SourceCode for IndexedSource<'_> {
         if span.offset() + span.len() > text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let first = index
-            .line_of(span.offset() as u32)
-            .saturating_sub(context_lines_before);
-        let last_offset = (span.offset() + span.len().saturating_sub(1)).max(span.offset());
-        let last =
-            (index.line_of(last_offset as u32) + context_lines_after).min(index.line_count() - 1);
+        let (span_first, span_last) = self.file.lines_of(span.offset(), span.len());
+        // Context lines only when they are short enough to show.
+        let mut first = span_first;
+        while first > 0
+            && span_first - first < context_lines_before
+            && self.file.line_len(first - 1) <= MAX_SNIPPET_LINE
+        {
+            first -= 1;
+        }
+        let mut last = span_last;
+        while last + 1 < index.line_count()
+            && last - span_last < context_lines_after
+            && self.file.line_len(last + 1) <= MAX_SNIPPET_LINE
+        {
+            last += 1;
+        }
         let start = index.line_start(first) as usize;
         let end = index.line_start(last + 1).min(text.len() as u32) as usize;
         let end = if last + 1 >= index.line_count() {
@@ -61,10 +81,34 @@ impl SourceCode for IndexedSource<'_> {
     }
 }
 
+impl FileReport {
+    /// 0-based first and last line of a span.
+    fn lines_of(&self, offset: usize, len: usize) -> (usize, usize) {
+        let last_offset = (offset + len.saturating_sub(1)).max(offset);
+        (
+            self.line_index.line_of(offset as u32),
+            self.line_index.line_of(last_offset as u32),
+        )
+    }
+
+    fn line_len(&self, line: usize) -> usize {
+        self.line_index.line_span(line, &self.source).len()
+    }
+
+    /// Can the lines of `span` be shown in a snippet?
+    fn showable(&self, span: plimsoll_syntax::Span) -> bool {
+        let (first, last) = self.lines_of(span.start as usize, span.len());
+        last - first < MAX_SNIPPET_LINES
+            && (first..=last).all(|line| self.line_len(line) <= MAX_SNIPPET_LINE)
+    }
+}
+
 /// Adapter: our diagnostic as a miette diagnostic.
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     source: &'a IndexedSource<'a>,
+    /// Without a snippet (lines too long), the help says where instead.
+    snippet: bool,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -98,25 +142,37 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let help = self.diagnostic.help.as_deref().unwrap_or("");
-        let fix = match &self.diagnostic.fix {
-            Some(fix) => match fix.applicability {
-                Applicability::Safe => format!("\nfix available: {}", fix.title),
-                Applicability::Unsafe => format!("\nunsafe fix available: {}", fix.title),
-            },
-            None => String::new(),
-        };
-        let docs = format!("\nsee: plimsoll rule {}", self.diagnostic.rule.name);
-        Some(Box::new(
-            format!("{help}{fix}{docs}").trim_start().to_string(),
-        ))
+        let mut lines = Vec::new();
+        if !self.snippet {
+            let file = self.source.file;
+            let at = file.position(self.diagnostic.span.start);
+            lines.push(format!(
+                "at {}:{}:{} (the lines are too long to show)",
+                file.path, at.line, at.column
+            ));
+        }
+        if let Some(help) = self.diagnostic.help.as_deref().filter(|h| !h.is_empty()) {
+            lines.push(help.to_string());
+        }
+        if let Some(fix) = &self.diagnostic.fix {
+            lines.push(match fix.applicability {
+                Applicability::Safe => format!("fix available: {}", fix.title),
+                Applicability::Unsafe => format!("unsafe fix available: {}", fix.title),
+            });
+        }
+        lines.push(format!("see: plimsoll rule {}", self.diagnostic.rule.name));
+        Some(Box::new(lines.join("\n")))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source)
+        self.snippet
+            .then_some(self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let span = self.diagnostic.span;
         // The message above already says what is wrong; the label only marks where.
         let label = LabeledSpan::new_with_span(
@@ -140,24 +196,28 @@ pub fn write(files: &[FileReport], out: &mut dyn Write, color: bool) -> io::Resu
         .with_wrap_lines(false);
     for file in files {
         let source = IndexedSource { file };
-        // miette renders one report at a time; reports are independent, so render
-        // them on all cores and write them in order.
-        let rendered: Vec<Result<String, std::fmt::Error>> = file
-            .diagnostics
-            .par_iter()
-            .map(|diagnostic| {
-                let mut text = String::new();
-                handler
-                    .render_report(
-                        &mut text,
-                        &Rendered {
-                            diagnostic,
-                            source: &source,
-                        },
-                    )
-                    .map(|()| text)
-            })
-            .collect();
+        let render = |diagnostic: &Diagnostic| {
+            let mut text = String::new();
+            handler
+                .render_report(
+                    &mut text,
+                    &Rendered {
+                        diagnostic,
+                        source: &source,
+                        snippet: file.showable(diagnostic.span),
+                    },
+                )
+                .map(|()| text)
+        };
+        // miette renders one report at a time; reports are independent, so many
+        // are rendered on all cores (and written in order). A few are not worth
+        // starting the thread pool for.
+        let rendered: Vec<Result<String, std::fmt::Error>> =
+            if file.diagnostics.len() < PARALLEL_RENDER_FROM {
+                file.diagnostics.iter().map(render).collect()
+            } else {
+                file.diagnostics.par_iter().map(render).collect()
+            };
         for report in rendered {
             writeln!(out, "{}", report.map_err(io::Error::other)?)?;
         }

@@ -4,6 +4,7 @@
 use super::json::{parse_json_array, JsonArray};
 use super::logical::LogicalLine;
 use crate::ast::{Arg, Flag, Instruction, Keyword};
+use crate::Span;
 
 /// How deep `ONBUILD ONBUILD …` may nest before the parser gives up.
 ///
@@ -202,13 +203,23 @@ fn extract_flags(line: &LogicalLine, start: usize, end: usize, escape: u8) -> (V
                 None => (clean.get(2..).unwrap_or("").to_string(), None),
             };
             let word_end_char = char_boundary(&line.text, word_end);
+            let span = line.span(word_start, word_end_char);
+            let value_span = value_source_start.map(|v| {
+                let v = char_boundary(&line.text, v);
+                if v >= word_end_char {
+                    // `--chmod=` then a continuation: the empty value sits at the
+                    // end of the flag, not after the escaped newline.
+                    Span::empty(span.end as usize)
+                } else {
+                    line.span(v, word_end_char)
+                }
+            });
             flags.push(Flag {
                 raw: mangled,
                 name,
                 value,
-                span: line.span(word_start, word_end_char),
-                value_span: value_source_start
-                    .map(|v| line.span(char_boundary(&line.text, v), word_end_char)),
+                span,
+                value_span,
             });
         }
     }
