@@ -6,12 +6,12 @@
 //! heredoc bodies, `sh -c` scripts and wrapped commands (`sudo apt-get`).
 //! [`package_command`] reads a command line the way the tool does.
 
-use plimsoll_syntax::Instruction;
-
 use crate::diagnostic::Edit;
 use crate::rule::Rule;
-use crate::semantic::{normalize_path, Base, SemanticModel};
+use crate::semantic::{normalize_path, SemanticModel};
 use crate::shell::{ShellCommand, ShellScript, ShellWord};
+
+pub(crate) use crate::rules::run_support::{cache_mount_targets, lineage, runs, stage_ships, Run};
 
 pub(crate) mod package_command;
 
@@ -74,55 +74,6 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &DnfCacheNotCleaned,
     &DnfPackageUnpinned,
 ];
-
-/// A RUN to analyse: a plain RUN or the RUN of an `ONBUILD RUN`.
-pub(crate) struct Run<'m> {
-    /// Index in `Dockerfile::instructions` (of the ONBUILD for a trigger).
-    pub index: usize,
-    /// The RUN itself (for a trigger, the inner instruction: its flags and heredocs).
-    pub instruction: &'m Instruction,
-    pub script: &'m ShellScript,
-}
-
-/// Every RUN whose script is POSIX shell, ONBUILD triggers included, in file order.
-pub(crate) fn runs<'m>(model: &'m SemanticModel<'m>) -> impl Iterator<Item = Run<'m>> + 'm {
-    (0..model.file.instructions.len()).filter_map(move |index| {
-        let script = model.run_script(index)?;
-        Some(Run {
-            index,
-            instruction: model.instruction(index).innermost(),
-            script,
-        })
-    })
-}
-
-/// Targets of `--mount=type=cache` and `--mount=type=tmpfs` on a RUN: what
-/// they hold never reaches the layer.
-pub(crate) fn cache_mount_targets(run: &Instruction) -> Vec<String> {
-    let mut targets = Vec::new();
-    for flag in run.flags.iter().filter(|f| f.name == "mount") {
-        let Some(value) = flag.value.as_deref() else {
-            continue;
-        };
-        let mut kind = "bind";
-        let mut target = None;
-        for field in value.split(',') {
-            let (key, val) = field.split_once('=').unwrap_or((field, ""));
-            let val = val.trim_matches(|c| c == '"' || c == '\'');
-            match key.trim().to_ascii_lowercase().as_str() {
-                "type" => kind = val,
-                "target" | "dst" | "destination" => target = Some(val),
-                _ => {}
-            }
-        }
-        if matches!(kind, "cache" | "tmpfs") {
-            if let Some(target) = target.filter(|t| !t.is_empty()) {
-                targets.push(normalize_path(target));
-            }
-        }
-    }
-    targets
-}
 
 /// Does one of the mount `targets` hold `dir` (the directory itself or a parent)?
 pub(crate) fn mount_covers(targets: &[String], dir: &str) -> bool {
@@ -237,38 +188,6 @@ pub(crate) fn unpinned_rpms<'m>(
         }
     }
     found
-}
-
-/// Is stage `stage` part of what a later build step inherits: the final
-/// stage, or a stage another `FROM` builds on? (Findings about files left in
-/// a layer only matter there; a stage used only by `COPY --from` ships nothing.)
-pub(crate) fn stage_is_inherited(model: &SemanticModel<'_>, stage: Option<usize>) -> bool {
-    let Some(stage) = stage.filter(|_| !model.stages.is_empty()) else {
-        // No FROM at all: the file is one implicit stage.
-        return true;
-    };
-    model.is_final(stage)
-        || model
-            .stages
-            .iter()
-            .any(|s| s.base == Base::Stage(stage) && s.index > stage)
-}
-
-/// `stage` and the stages it builds on (`FROM <stage>`), nearest first: where
-/// configuration an earlier RUN wrote is still in force.
-pub(crate) fn lineage(model: &SemanticModel<'_>, stage: Option<usize>) -> Vec<Option<usize>> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let Some(Base::Stage(parent)) = current.and_then(|s| model.stages.get(s)).map(|s| &s.base)
-    {
-        // Bases are always earlier stages, so the walk ends.
-        if Some(*parent) >= current {
-            break;
-        }
-        current = Some(*parent);
-        chain.push(current);
-    }
-    chain
 }
 
 /// An edit inserting `text` right after `word` (a flag after `install`), or
