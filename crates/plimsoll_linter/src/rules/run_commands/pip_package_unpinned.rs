@@ -1,7 +1,7 @@
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
-use super::support::{operands, pip_call, runs, OptionSpec, PipTool};
+use super::support::{operands, pip_call, pip_options_with_value, runs, OptionSpec, PipTool};
 
 declare_rule! {
     /// ## What it does
@@ -53,9 +53,10 @@ declare_rule! {
     }
 }
 
-/// Options of `pip install`, `pipx install` and `uv pip install` that take a value.
+/// Options of `pip install`, `pipx install` and `uv pip install` that take a
+/// value (pip's general ones are added by the macro).
 pub(super) const PIP_INSTALL_OPTIONS: OptionSpec = OptionSpec {
-    long_with_value: &[
+    long_with_value: pip_options_with_value![
         "--constraint",
         "--requirement",
         "--target",
@@ -74,7 +75,6 @@ pub(super) const PIP_INSTALL_OPTIONS: OptionSpec = OptionSpec {
         "--config-setting",
         "--no-binary",
         "--only-binary",
-        "--progress-bar",
         "--root-user-action",
         "--report",
         "--index-url",
@@ -83,21 +83,6 @@ pub(super) const PIP_INSTALL_OPTIONS: OptionSpec = OptionSpec {
         "--default-index",
         "--find-links",
         "--group",
-        "--python",
-        "--log",
-        "--log-file",
-        "--proxy",
-        "--retries",
-        "--timeout",
-        "--exists-action",
-        "--trusted-host",
-        "--cert",
-        "--client-cert",
-        "--cache-dir",
-        "--use-feature",
-        "--use-deprecated",
-        "--keyring-provider",
-        "--resume-retries",
         // pipx
         "--suffix",
         "--pip-args",

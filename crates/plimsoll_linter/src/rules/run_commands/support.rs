@@ -198,25 +198,36 @@ pub(crate) struct PipCall<'c> {
     pub args: &'c [ShellWord],
 }
 
-/// pip's general options that take a value (they may precede the subcommand).
-const PIP_GLOBAL_WITH_VALUE: &[&str] = &[
-    "--python",
-    "--log",
-    "--log-file",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--trusted-host",
-    "--cert",
-    "--client-cert",
-    "--cache-dir",
-    "--use-feature",
-    "--use-deprecated",
-    "--keyring-provider",
-    "--resume-retries",
-    "--progress-bar",
-];
+/// pip's general options that take a value (they may precede the
+/// subcommand), followed by any `extra` ones: `pip_options_with_value![]` or
+/// `pip_options_with_value!["--target", ...]` (a command's own options).
+macro_rules! pip_options_with_value {
+    ($($extra:literal),* $(,)?) => {
+        &[
+            $($extra,)*
+            "--python",
+            "--log",
+            "--log-file",
+            "--proxy",
+            "--retries",
+            "--timeout",
+            "--exists-action",
+            "--trusted-host",
+            "--cert",
+            "--client-cert",
+            "--cache-dir",
+            "--use-feature",
+            "--use-deprecated",
+            "--keyring-provider",
+            "--resume-retries",
+            "--progress-bar",
+        ]
+    };
+}
+pub(crate) use pip_options_with_value;
+
+/// pip's general options that take a value.
+const PIP_GLOBAL_WITH_VALUE: &[&str] = pip_options_with_value![];
 
 /// `pip …`, `python3 -m pip …`, `pipx …`, `uv pip …`.
 pub(crate) fn pip_call(command: &ShellCommand) -> Option<PipCall<'_>> {

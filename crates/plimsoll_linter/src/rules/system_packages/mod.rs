@@ -6,7 +6,8 @@
 //! heredoc bodies, `sh -c` scripts and wrapped commands (`sudo apt-get`).
 //! [`package_command`] reads a command line the way the tool does.
 
-use crate::diagnostic::Edit;
+use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::Rule;
 use crate::semantic::{normalize_path, SemanticModel};
 use crate::shell::{ShellCommand, ShellScript, ShellWord};
@@ -188,6 +189,94 @@ pub(crate) fn unpinned_rpms<'m>(
         }
     }
     found
+}
+
+/// Reports every package word of the installs `selects` picks whose values
+/// are not all pinned by `is_pinned`, with `help` (given the name to show) on
+/// how to pin it: the shared body of the apt, apk and zypper pinning rules.
+pub(crate) fn report_unpinned_packages(
+    checker: &mut Checker<'_>,
+    selects: impl Fn(&PackageCommand<'_>) -> bool,
+    is_pinned: impl Fn(&str) -> bool,
+    help: impl Fn(&str) -> String,
+) {
+    let model = checker.model;
+    for run in runs(model) {
+        for install in package_commands(&run.script.commands) {
+            if !selects(&install) {
+                continue;
+            }
+            for (word, values) in package_values(model, &run, install.operands_after(1)) {
+                let unpinned: Vec<&String> = values.iter().filter(|v| !is_pinned(v)).collect();
+                if unpinned.is_empty() {
+                    continue;
+                }
+                checker
+                    .report(word.span, unpinned_message(word, &unpinned))
+                    .help(help(display_name(word)));
+            }
+        }
+    }
+}
+
+/// Reports the yum or dnf installs of unpinned packages and unstreamed
+/// modules (see [`unpinned_rpms`]); `tool` names the program in the help.
+pub(crate) fn report_unpinned_rpms(checker: &mut Checker<'_>, manager: Manager, tool: &str) {
+    let model = checker.model;
+    for run in runs(model) {
+        for (word, module, unpinned) in unpinned_rpms(model, &run, manager) {
+            let name = display_name(word);
+            let (message, help) = if module {
+                (
+                    format!("module `{name}` is installed without a stream"),
+                    format!("name the stream: `{name}:<stream>`"),
+                )
+            } else {
+                (
+                    unpinned_message(word, &unpinned.iter().collect::<Vec<_>>()),
+                    format!(
+                        "pin it: `{name}-<version>` (`{tool} list --showduplicates {name}` lists them)"
+                    ),
+                )
+            };
+            checker.report(word.span, message).help(help);
+        }
+    }
+}
+
+/// Reports the yum or dnf installs without `-y`/`--assumeyes`, with a fix
+/// adding `-y` after the verb; `help` gives the help text for an install.
+pub(crate) fn report_rpm_install_without_yes(
+    checker: &mut Checker<'_>,
+    manager: Manager,
+    help: impl Fn(&PackageCommand<'_>) -> String,
+) {
+    for run in runs(checker.model) {
+        for install in package_commands(&run.script.commands) {
+            if install.manager != manager
+                || !install.rpm_installs()
+                || install.has_option(Some('y'), &["assumeyes"])
+            {
+                continue;
+            }
+            let Some(verb) = install.verb_word() else {
+                continue;
+            };
+            let fix = insert_after(&run, verb, "-y");
+            let diagnostic = checker
+                .report(
+                    install.head_span(),
+                    format!(
+                        "`{}` without `-y`: the confirmation prompt fails the build",
+                        install.action()
+                    ),
+                )
+                .help(help(&install));
+            if let Some(edit) = fix {
+                diagnostic.fix(Fix::safe("Add `-y`", vec![edit]));
+            }
+        }
+    }
 }
 
 /// An edit inserting `text` right after `word` (a flag after `install`), or
