@@ -11,28 +11,16 @@
 //! Without the variable it only prints the table. Either way it fails if a
 //! fix or the optimizer breaks a file's parse or does not converge.
 
-#[path = "../../plimsoll_syntax/tests/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use plimsoll_linter::fix::fix_source;
 use plimsoll_linter::optimize::{optimize, OptimizeOptions};
 use plimsoll_linter::rule::FixAvailability;
 use plimsoll_linter::{lint, registry, ResolvedRules, Settings};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 /// Findings per rule name.
 fn counts(
@@ -60,12 +48,9 @@ struct Totals {
 #[test]
 #[ignore = "generator for docs/fixes.md: scripts/fixes-report.sh"]
 fn fixes_report() {
-    let Some(shared) = support::shared_dir() else {
+    let Some(files) = support::corpus_files() else {
         return;
     };
-    let mut files = Vec::new();
-    walk(&shared.join("corpus/files"), &mut files);
-    files.sort();
     let settings = Settings {
         select: Some(vec!["all".into()]),
         ..Settings::default()

@@ -7,12 +7,11 @@
 //! `.optimized` file. `PLIMSOLL_UPDATE_OPTIMIZE=1` rewrites the expected
 //! files: read every one before committing it.
 
-#[path = "../../plimsoll_syntax/tests/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use plimsoll_linter::optimize::{optimize, OptimizeOptions};
 use plimsoll_linter::{lint, Settings};
@@ -115,25 +114,11 @@ fn lone_carriage_returns(text: &str) -> usize {
         + usize::from(text.ends_with('\r'))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn optimize_never_breaks_a_corpus_file_and_is_idempotent() {
-    let Some(shared) = support::shared_dir() else {
+    let Some(files) = support::corpus_files() else {
         return;
     };
-    let mut files = Vec::new();
-    walk(&shared.join("corpus/files"), &mut files);
-    files.sort();
     let all_options = OptimizeOptions {
         cache_mounts: true,
         link: true,
