@@ -7,17 +7,14 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 
-use plimsoll_linter::{lint, Settings};
+use plimsoll_linter::lint;
 
 #[test]
 fn all_rules_over_the_corpus() {
     let Some(files) = support::corpus_files() else {
         return;
     };
-    let settings = Settings {
-        select: Some(vec!["all".into()]),
-        ..Settings::default()
-    };
+    let settings = support::all_rules();
     let rules = settings.resolve();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut bad_spans = Vec::new();
@@ -70,10 +67,7 @@ fn fixes_converge_and_keep_every_corpus_file_parseable() {
     let Some(files) = support::corpus_files() else {
         return;
     };
-    let settings = Settings {
-        select: Some(vec!["all".into()]),
-        ..Settings::default()
-    };
+    let settings = support::all_rules();
     let rules = settings.resolve();
     let (mut changed, mut applied) = (0, 0);
     let mut problems = Vec::new();

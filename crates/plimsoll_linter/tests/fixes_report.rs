@@ -51,10 +51,7 @@ fn fixes_report() {
     let Some(files) = support::corpus_files() else {
         return;
     };
-    let settings = Settings {
-        select: Some(vec!["all".into()]),
-        ..Settings::default()
-    };
+    let settings = support::all_rules();
     let rules = settings.resolve();
     let mut totals = Totals::default();
     let mut problems = Vec::new();

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
+use plimsoll_linter::lint;
 use plimsoll_linter::optimize::{optimize, OptimizeOptions};
-use plimsoll_linter::{lint, Settings};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(concat!(
@@ -31,10 +31,7 @@ fn options_for(name: &str) -> OptimizeOptions {
 }
 
 fn findings(source: &str) -> usize {
-    let settings = Settings {
-        select: Some(vec!["all".into()]),
-        ..Settings::default()
-    };
+    let settings = support::all_rules();
     let file = plimsoll_syntax::parse(source);
     lint(source, &file, &settings.resolve(), &settings.options)
         .diagnostics

@@ -1,11 +1,13 @@
-//! What the linter's corpus tests share: locating `../shared` and listing the
-//! corpus files.
+//! What the linter's corpus tests share: locating `../shared`, listing the
+//! corpus files, and settings that select every rule.
 
 #[path = "../../../plimsoll_syntax/tests/support/mod.rs"]
 mod shared;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use plimsoll_linter::Settings;
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap() {
@@ -26,4 +28,12 @@ pub fn corpus_files() -> Option<Vec<PathBuf>> {
     walk(&shared.join("corpus/files"), &mut files);
     files.sort();
     Some(files)
+}
+
+/// Settings selecting every rule (`--select all`).
+pub fn all_rules() -> Settings {
+    Settings {
+        select: Some(vec!["all".into()]),
+        ..Settings::default()
+    }
 }
