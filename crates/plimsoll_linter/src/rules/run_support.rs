@@ -124,14 +124,8 @@ pub(crate) fn cache_mount_targets(run: &Instruction) -> Vec<String> {
 /// Stages from `stage` up to its root ancestor (following `FROM <stage>`),
 /// nearest first.
 pub(crate) fn stage_ancestry(model: &SemanticModel<'_>, stage: usize) -> Vec<usize> {
-    let mut chain = vec![stage];
-    while let Some(&last) = chain.last() {
-        match model.stages.get(last).map(|s| &s.base) {
-            // Bases are always earlier stages, so the walk ends.
-            Some(Base::Stage(parent)) if *parent < last => chain.push(*parent),
-            _ => break,
-        }
-    }
+    let mut chain = model.stage_chain(stage);
+    chain.reverse();
     chain
 }
 
