@@ -24,14 +24,17 @@ echo "corpus: $(wc -l < "$work/files") files" >&2
 
 echo "plimsoll..." >&2
 "$plimsoll" rules --format json > "$work/rules.json"
+# --no-context: the corpus holds Dockerfiles without their build contexts.
 xargs -a "$work/files" -d '\n' "$plimsoll" check --format json --exit-zero --select all \
-  --shellcheck "$venv/bin/shellcheck" > "$work/plimsoll.json"
+  --no-context --shellcheck "$venv/bin/shellcheck" > "$work/plimsoll.json"
 echo "hadolint..." >&2
 xargs -a "$work/files" -d '\n' "$venv/bin/hadolint" -f json --no-fail > "$work/hadolint.json" || true
 echo "tally..." >&2
-# --slow-checks off: no registry is reachable from here.
-xargs -a "$work/files" -d '\n' "$venv/bin/tally" lint --format json --slow-checks off \
-  --no-config --select '*' --fail-level none > "$work/tally.json" || true
+# --slow-checks off: no registry is reachable from here. One file per process:
+# tally stops the whole run at the first file it cannot parse.
+xargs -a "$work/files" -d '\n' -n 1 "$venv/bin/tally" lint --format json --slow-checks off \
+  --no-config --select '*' --fail-level none > "$work/tally.json" 2> "$work/tally.err" || true
+echo "tally could not lint $(grep -c '^Error: failed to lint' "$work/tally.err") files" >&2
 
 python3 scripts/compare_tools.py "$work" \
   "$("$plimsoll" --version)" "$("$venv/bin/hadolint" --version)" "$("$venv/bin/tally" version 2>/dev/null | head -n 1)" \

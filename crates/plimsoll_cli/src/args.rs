@@ -42,6 +42,8 @@ pub enum Command {
     /// optimized file on standard output, the plan on standard error.
     #[command(after_help = OPTIMIZE_EXAMPLES)]
     Optimize(OptimizeArgs),
+    /// Run the language server (LSP over standard input/output) for editors.
+    Server,
 }
 
 const OPTIMIZE_EXAMPLES: &str = "\

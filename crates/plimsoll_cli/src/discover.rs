@@ -7,11 +7,36 @@ use walkdir::WalkDir;
 /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || (lower.starts_with("dockerfile.") && !lower.ends_with(".dockerignore"))
-        || (lower.starts_with("containerfile.") && !lower.ends_with(".dockerignore"))
-        || lower.ends_with(".dockerfile")
+    // Files named after a Dockerfile that are something else.
+    const OTHER_KINDS: &[&str] = &[
+        ".dockerignore",
+        ".md",
+        ".rst",
+        ".txt",
+        ".yml",
+        ".yaml",
+        ".json",
+        ".toml",
+        ".sh",
+        ".py",
+        ".orig",
+        ".rej",
+        ".swp",
+    ];
+    if OTHER_KINDS.iter().any(|ext| lower.ends_with(ext)) {
+        return false;
+    }
+    ["dockerfile", "containerfile"].iter().any(|base| {
+        // `Dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `prod.Dockerfile`,
+        // `prod-Dockerfile`, `prod_Dockerfile`: the base name with a separator.
+        lower == *base
+            || lower
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with(['.', '-', '_']))
+            || lower
+                .strip_suffix(base)
+                .is_some_and(|rest| rest.ends_with(['.', '-', '_']))
+    })
 }
 
 /// Directories never descended into unless named explicitly.
@@ -71,6 +96,10 @@ mod tests {
             "x.dockerfile",
             "Containerfile",
             "Containerfile.prod",
+            "Dockerfile-dev",
+            "prod-Dockerfile",
+            "app_Dockerfile",
+            "docs__Dockerfile",
         ] {
             assert!(is_dockerfile_name(name), "{name}");
         }
@@ -78,7 +107,10 @@ mod tests {
             "Dockerfile.dockerignore",
             "README.md",
             "dockerfiles",
-            "Dockerfile-dev",
+            "mydockerfile",
+            "Dockerfile.md",
+            "dockerfile-lint.yml",
+            "Containerfile.orig",
         ] {
             assert!(!is_dockerfile_name(name), "{name}");
         }

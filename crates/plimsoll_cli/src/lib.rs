@@ -48,6 +48,16 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // The server owns standard output (the LSP channel): no lock taken here.
+    if let Command::Server = cli.command {
+        return match plimsoll_server::run_stdio() {
+            Ok(()) => ExitStatus::Success.into(),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitStatus::Error.into()
+            }
+        };
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
@@ -57,6 +67,8 @@ pub fn main() -> ExitCode {
         Command::Rule { name } => commands::rules::show(name, &mut out),
         Command::CacheReport(args) => commands::cache_report::run(args, &mut out),
         Command::Optimize(args) => commands::optimize::run(args, &mut out),
+        // Served and returned above, before standard output was locked.
+        Command::Server => Ok(ExitStatus::Success),
     };
     let flushed = out.flush();
     match result {

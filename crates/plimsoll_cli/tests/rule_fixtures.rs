@@ -39,13 +39,13 @@ fn rule_fixtures() {
     let mut rule_dirs: Vec<PathBuf> = fs::read_dir(&fixtures)
         .unwrap()
         .map(|e| e.unwrap().path())
-        // `parser/`, `formats/` and `context/` (build-context trees, see
-        // tests/context.rs) hold inputs of other tests, not rule fixtures.
+        // `parser/`, `formats/`, `optimize/` and `context/` (build-context trees,
+        // see tests/context.rs) hold inputs of other tests, not rule fixtures.
         .filter(|p| {
             p.is_dir()
                 && !matches!(
                     p.file_name().unwrap().to_str(),
-                    Some("parser" | "formats" | "context")
+                    Some("parser" | "formats" | "context" | "optimize")
                 )
         })
         .collect();

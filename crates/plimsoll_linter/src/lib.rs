@@ -2,7 +2,26 @@
 //!
 //! The library never prints and never exits; the CLI and the language server
 //! are thin layers over [`lint`].
+//!
+//! Programs that embed plimsoll start with the [`api`] module: lint a string,
+//! apply fixes, parse, list rules.
+//!
+//! ```
+//! use plimsoll_linter::{fix_all, lint_source, Settings};
+//!
+//! let source = "FROM alpine:3.20\nENV A 1\n";
+//! let settings = Settings {
+//!     select: Some(vec!["legacy-key-value-format".into()]),
+//!     ..Settings::default()
+//! };
+//! for diagnostic in lint_source(source, &settings).diagnostics {
+//!     assert_eq!(diagnostic.span.text(source), "A 1");
+//!     assert!(diagnostic.fix.is_some());
+//! }
+//! assert_eq!(fix_all(source, &settings, false).source, "FROM alpine:3.20\nENV A=1\n");
+//! ```
 
+pub mod api;
 pub mod cache_report;
 mod checker;
 pub mod config;
@@ -22,6 +41,7 @@ pub mod shell;
 pub mod shellcheck;
 mod text_edit;
 
+pub use api::{apply_fix, find_rule, fix_all, lint_source, rules};
 pub use checker::Checker;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use lint::{lint, lint_with_context, LintOutput, LintWarning};

@@ -59,6 +59,41 @@ pub(crate) fn comment_block_start(source: &str, offset: usize) -> usize {
     start
 }
 
+/// Is the line starting at `start` blank (or the end of the file)?
+fn blank_line_at(source: &str, start: usize) -> bool {
+    let end = next_line_start(source, start);
+    source[start..end].trim().is_empty()
+}
+
+/// What to delete to remove an instruction for good: its lines, the comment
+/// lines directly above it (they describe it, or are pragmas for it), and a
+/// blank line below it when one is also above, so no double gap is left.
+pub(crate) fn instruction_removal(source: &str, instruction: &Instruction) -> Span {
+    let lines = instruction_lines(source, instruction);
+    let start = comment_block_start(source, lines.start as usize);
+    let mut end = lines.end as usize;
+    let blank_above = start == 0 || blank_line_at(source, line_start(source, start - 1));
+    if blank_above && end < source.len() && blank_line_at(source, end) {
+        end = next_line_start(source, end);
+    }
+    Span::new(start, end)
+}
+
+/// The lines of `instruction` with the comments directly above it, and
+/// whether a blank line precedes them (then the span starts at that blank
+/// line, so that moving the block away leaves no double gap).
+pub(crate) fn instruction_block(source: &str, instruction: &Instruction) -> (Span, bool) {
+    let lines = instruction_lines(source, instruction);
+    let start = comment_block_start(source, lines.start as usize);
+    if start > 0 {
+        let previous = line_start(source, start - 1);
+        if blank_line_at(source, previous) {
+            return (Span::new(previous, lines.end as usize), true);
+        }
+    }
+    (Span::new(start, lines.end as usize), false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +113,12 @@ mod tests {
         );
         assert_eq!(indentation(source, run.span.start as usize), "  ");
         assert_eq!(newline("A\r\nB"), "\r\n");
+        let source = "FROM a\n\n# why\nRUN x\n\nCMD y\n";
+        let file = plimsoll_syntax::parse(source);
+        let removal = instruction_removal(source, &file.instructions[1]);
+        assert_eq!(removal.text(source), "# why\nRUN x\n\n");
+        let (block, blank) = instruction_block(source, &file.instructions[1]);
+        assert_eq!((block.text(source), blank), ("\n# why\nRUN x\n", true));
         assert_eq!(newline("A\nB\r\n"), "\n");
     }
 }

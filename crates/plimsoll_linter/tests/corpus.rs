@@ -2,42 +2,19 @@
 //! has a span inside its file on character boundaries, and the per-rule counts
 //! are printed (run with `--nocapture` to see them).
 
-#[path = "../../plimsoll_syntax/tests/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use plimsoll_linter::{lint, Settings};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
-/// Every corpus file, sorted; `None` (with a message) without `../shared`.
-fn corpus_files() -> Option<Vec<PathBuf>> {
-    let shared = support::shared_dir()?;
-    let mut files = Vec::new();
-    walk(&shared.join("corpus/files"), &mut files);
-    files.sort();
-    Some(files)
-}
+use plimsoll_linter::lint;
 
 #[test]
 fn all_rules_over_the_corpus() {
-    let Some(files) = corpus_files() else { return };
-    let settings = Settings {
-        select: Some(vec!["all".into()]),
-        ..Settings::default()
+    let Some(files) = support::corpus_files() else {
+        return;
     };
+    let settings = support::all_rules();
     let rules = settings.resolve();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut bad_spans = Vec::new();
@@ -87,11 +64,10 @@ fn all_rules_over_the_corpus() {
 
 #[test]
 fn fixes_converge_and_keep_every_corpus_file_parseable() {
-    let Some(files) = corpus_files() else { return };
-    let settings = Settings {
-        select: Some(vec!["all".into()]),
-        ..Settings::default()
+    let Some(files) = support::corpus_files() else {
+        return;
     };
+    let settings = support::all_rules();
     let rules = settings.resolve();
     let (mut changed, mut applied) = (0, 0);
     let mut problems = Vec::new();

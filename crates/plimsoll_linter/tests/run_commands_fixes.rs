@@ -31,7 +31,7 @@ fn applicabilities(rule: &str, source: &str) -> Vec<Option<Applicability>> {
 fn no_cache_dir_lands_after_install_and_keeps_comments() {
     let source = "FROM python:3.12\nRUN python -m pip install \\\n      # server\n      gunicorn==22.0.0 \\\n && pip3 install -r req.txt\nONBUILD RUN pip install six==1.16.0\n";
     assert_eq!(
-        fixed("pip-cache-in-layer", source, false),
+        fixed("pip-install-without-no-cache-dir", source, false),
         "FROM python:3.12\nRUN python -m pip install --no-cache-dir \\\n      # server\n      gunicorn==22.0.0 \\\n && pip3 install --no-cache-dir -r req.txt\nONBUILD RUN pip install --no-cache-dir six==1.16.0\n"
     );
 }
@@ -39,7 +39,10 @@ fn no_cache_dir_lands_after_install_and_keeps_comments() {
 #[test]
 fn no_cache_dir_is_not_offered_for_exec_form() {
     let source = "FROM python:3.12\nRUN [\"pip\", \"install\", \"six==1.16.0\"]\n";
-    assert_eq!(applicabilities("pip-cache-in-layer", source), [None]);
+    assert_eq!(
+        applicabilities("pip-install-without-no-cache-dir", source),
+        [None]
+    );
 }
 
 #[test]

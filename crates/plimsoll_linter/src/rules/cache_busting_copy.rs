@@ -66,7 +66,9 @@ declare_rule! {
     /// yarn run the package's own `postinstall`/`prepare` scripts, workspaces
     /// need every member's `package.json`, a requirements file can say `-e .`,
     /// a Gemfile can say `gemspec`, and `composer install` builds an
-    /// autoloader from the sources. Check the install still works.
+    /// autoloader from the sources. And when `.dockerignore` does not exclude
+    /// `node_modules/` (or a local virtualenv), the moved COPY now overwrites
+    /// what the install made. Check the install still works.
     ///
     /// ## Differences from other tools
     /// hadolint has no ordering rule. This is plimsoll's own check.
@@ -310,14 +312,36 @@ fn split_copy(
         .filter(|f| matches!(f.name.as_str(), "chown" | "chmod" | "link"))
         .map(|f| f.span.text(source))
         .collect();
-    let mut words = vec!["COPY".to_string()];
-    words.extend(flags.iter().map(|f| f.to_string()));
-    words.extend(manifests.iter().cloned());
-    words.push(into);
+    // Files in one COPY; a folder (of requirement files) in its own, to a
+    // folder of the same name.
+    let copy_line = |sources: &[&String], to: &str| {
+        let mut words = vec!["COPY".to_string()];
+        words.extend(flags.iter().map(|f| f.to_string()));
+        words.extend(sources.iter().map(|s| s.to_string()));
+        words.push(to.to_string());
+        words.join(" ")
+    };
+    let (folders, files): (Vec<&String>, Vec<&String>) =
+        manifests.iter().partition(|m| m.ends_with('/'));
+    let mut lines = Vec::new();
+    if !files.is_empty() {
+        lines.push(copy_line(&files, &into));
+    }
+    for folder in folders {
+        let name = folder
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(folder);
+        lines.push(copy_line(&[folder], &format!("{into}{name}/")));
+    }
     let newline = text_edit::newline(source);
     let copy_lines = text_edit::instruction_lines(source, instruction);
     let indent = text_edit::indentation(source, instruction.span.start as usize);
-    let manifest_copy = format!("{indent}{}{newline}", words.join(" "));
+    let manifest_copy: String = lines
+        .iter()
+        .map(|line| format!("{indent}{line}{newline}"))
+        .collect();
     // Comments above the COPY describe it (or are pragmas for it): they move along.
     let comments_start = text_edit::comment_block_start(source, copy_lines.start as usize);
     let copy_lines = Span::new(comments_start, copy_lines.end as usize);

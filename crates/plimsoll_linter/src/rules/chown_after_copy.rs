@@ -5,7 +5,7 @@ use crate::diagnostic::{Edit, Fix};
 use crate::rule::{declare_rule, Rule};
 use crate::semantic::{join_path, SemanticModel};
 use crate::shell::{Connector, Nesting, ShellCommand, ShellScript};
-use crate::text_edit::instruction_lines;
+use crate::text_edit::instruction_removal;
 
 use super::copy_paths::is_within;
 
@@ -277,7 +277,12 @@ fn ownership_fix(
         .iter()
         .any(|a| a.text.starts_with('-') && a.text.contains('R'))
         || command.args.iter().any(|a| a.text == "--recursive");
-    let single_file = entries.len() == 1 && !entries[0].is_directory && entries[0].path == target;
+    // One file at a path that is surely the file: `COPY a.sh /bin/` or
+    // `COPY a.sh /bin/a.sh`. (`COPY a.sh /opt` may put it inside a folder /opt.)
+    let single_file = entries.len() == 1
+        && !entries[0].is_directory
+        && entries[0].path == target
+        && copy_names_the_file(copy_instruction);
     let whole_directory = recursive && entries.iter().all(|c| c.is_directory && c.path == target);
     if !single_file && !whole_directory {
         return None;
@@ -303,7 +308,7 @@ fn ownership_fix(
     }
     let run = model.instruction(run_index);
     let removal = match top.get(1) {
-        None if script.commands.len() == 1 => instruction_lines(source, run),
+        None if script.commands.len() == 1 => instruction_removal(source, run),
         Some(next) if next.connector == Connector::And => {
             plimsoll_syntax::Span::new(command.span.start as usize, next.span.start as usize)
         }
@@ -367,4 +372,23 @@ fn plain_ownership_change(command: &ShellCommand) -> Option<(&'static str, &str,
     };
     let plain_path = !path.contains(['*', '?', '[', '{', '~']) && !path.is_empty();
     (valid && plain_path).then_some((tool, *value, *path))
+}
+
+/// Does the COPY's destination name the copied file itself (a folder ending
+/// in `/`, or the same base name as its one source)?
+fn copy_names_the_file(instruction: &plimsoll_syntax::Instruction) -> bool {
+    let Some(view) = instruction.as_copy() else {
+        return false;
+    };
+    let (Some(destination), [source]) = (view.destination, view.sources) else {
+        return false;
+    };
+    let base = |p: &str| {
+        p.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    destination.value.ends_with('/') || base(&destination.value) == base(&source.value)
 }

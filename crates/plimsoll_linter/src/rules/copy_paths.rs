@@ -94,6 +94,10 @@ fn is_volatile_source(source: &str, destination: &str) -> bool {
         return false;
     }
     let trimmed = source.trim_start_matches("./");
+    // `requirements/`: the conventional folder of pip requirement files, not sources.
+    if basename(trimmed) == "requirements" {
+        return false;
+    }
     if matches!(trimmed, "" | "." | "*" | "/" | "./") || source.ends_with('/') {
         return true;
     }
@@ -186,6 +190,7 @@ mod tests {
         }
         assert!(is_volatile_source("ansible", "/home/x/ansible"));
         for s in [
+            "requirements/",
             "package.json",
             "Gemfile",
             "requirements.txt",

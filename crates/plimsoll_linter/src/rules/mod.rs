@@ -4,6 +4,7 @@ pub(crate) mod context;
 pub(crate) mod instructions;
 pub(crate) mod labels;
 pub(crate) mod run_commands;
+pub(crate) mod run_support;
 pub(crate) mod system_packages;
 
 mod add_url_without_checksum;

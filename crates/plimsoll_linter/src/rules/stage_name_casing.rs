@@ -28,7 +28,8 @@ declare_rule! {
     /// `COPY --from=name`, `RUN --mount=from=name`), leaving references built
     /// from variables alone. BuildKit compares stage names case-insensitively,
     /// so the build is the same: the fix is safe. A `docker build --target`
-    /// in a script is case-insensitive too.
+    /// in a script is case-insensitive too. A name built from a variable
+    /// (`AS ${STAGE}`) is reported but not renamed.
     ///
     /// ## References
     /// BuildKit check `StageNameCasing`.
@@ -38,7 +39,7 @@ declare_rule! {
         aliases: ["StageNameCasing"],
         category: Style,
         severity: Warning,
-        fix: Always,
+        fix: Sometimes,
         summary: "Stage names should be lowercase",
     }
 }
@@ -65,16 +66,26 @@ impl Rule for StageNameCasing {
                         .filter(|span| checker.text(*span) != lower)
                         .map(|span| Edit::replace(span, lower.clone())),
                 );
-                checker
+                // A name built from variables (`AS ${STAGE}`) is not renamed: the
+                // variable's name is not the stage's. Nor is one written with quotes or escapes.
+                let plain = !name.value.contains('$') && checker.text(name.span) == name.value;
+                let diagnostic = checker
                     .report(
                         name.span,
                         format!("Stage name '{}' should be lowercase", name.value),
                     )
-                    .help(format!("write it as `{lower}`"))
-                    .fix(Fix::safe(
+                    .help(if name.value.contains('$') {
+                        "give the stage a lowercase name (a variable's value is compared too)"
+                            .to_string()
+                    } else {
+                        format!("write it as `{lower}`")
+                    });
+                if plain {
+                    diagnostic.fix(Fix::safe(
                         format!("Rename stage `{}` to `{lower}` everywhere", name.value),
                         edits,
                     ));
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ use plimsoll_syntax::{Instruction, Keyword, Span};
 use crate::checker::Checker;
 use crate::knowledge::{closest_name, PREDEFINED_PLATFORM_ARGS};
 use crate::rule::{declare_rule, Rule};
-use crate::semantic::{Base, SemanticModel, ShellKind};
+use crate::semantic::{Base, ShellKind};
 
 use super::base_image_env::known_env;
 
@@ -162,25 +162,12 @@ fn definitions(instruction: &Instruction) -> Vec<&str> {
     }
 }
 
-/// Stages from the root ancestor down to `stage`.
-fn stage_chain(model: &SemanticModel<'_>, stage: usize) -> Vec<usize> {
-    let mut chain = vec![stage];
-    while let Some(Base::Stage(parent)) = chain.last().map(|&s| &model.stages[s].base) {
-        if *parent >= *chain.last().unwrap_or(&0) {
-            break;
-        }
-        chain.push(*parent);
-    }
-    chain.reverse();
-    chain
-}
-
 impl Rule for UndefinedVar {
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         let escape = checker.file.escape;
         for stage in &model.stages {
-            let chain = stage_chain(model, stage.index);
+            let chain = model.stage_chain(stage.index);
             // `None`: an image whose environment plimsoll does not know.
             let base_env = match &model.stages[chain[0]].base {
                 Base::Scratch => Some(vec!["PATH"]),

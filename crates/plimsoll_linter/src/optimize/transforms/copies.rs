@@ -63,27 +63,30 @@ const SYMLINKED: &[&str] = &[
 pub(super) fn copy_link(model: &SemanticModel<'_>) -> Vec<Proposal> {
     use crate::rules::copy_paths::is_within;
     let mut proposals = Vec::new();
+    // What each stage hands to the stages built on it.
+    let mut ends: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for stage in &model.stages {
-        // Folders this stage made the way a linked COPY makes them (root, 0755).
-        let mut created: Vec<String> = vec!["/".into()];
-        // Paths a RUN or a re-owning COPY may have changed.
-        let mut touched: Vec<String> = Vec::new();
+        // Folders made the way a linked COPY makes them (root, 0755): `/`, and
+        // top-level folders made by WORKDIR or COPY in this stage's lineage.
+        // Deeper folders may have existed in the base image with other owners.
+        // Paths a RUN or a re-owning COPY may have changed are `touched`.
+        let (mut created, mut touched) = match stage.base {
+            crate::semantic::Base::Stage(parent) => ends.get(parent).cloned().unwrap_or_default(),
+            _ => (Vec::new(), Vec::new()),
+        };
+        if created.is_empty() {
+            created.push("/".into());
+        }
+        let top_level = |path: &str| path.matches('/').count() == 1 && path.len() > 1;
         for (index, instruction) in model.stage_instructions(stage) {
             let workdir = &model.states[index].workdir;
             match instruction.keyword {
                 Keyword::Workdir => {
                     if let Some(arg) = instruction.args.first() {
                         let path = join_path(workdir, &arg.value);
-                        let mut ancestor = path.as_str();
-                        while let Some((parent, _)) = ancestor.rsplit_once('/') {
-                            created.push(if parent.is_empty() {
-                                "/".into()
-                            } else {
-                                parent.into()
-                            });
-                            ancestor = parent;
+                        if top_level(&path) {
+                            created.push(path);
                         }
-                        created.push(path);
                     }
                     continue;
                 }
@@ -147,7 +150,7 @@ pub(super) fn copy_link(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     .any(|t| is_within(&destination, t) || is_within(t, &destination));
             if instruction.flag("chown").is_some() || instruction.flag("chmod").is_some() {
                 touched.push(destination.clone());
-            } else {
+            } else if top_level(&destination) {
                 created.push(destination.clone());
             }
             if !clear {
@@ -160,10 +163,15 @@ pub(super) fn copy_link(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 why: "a linked COPY does not depend on the layers below it: it stays cached when \
                       they change, and a new base image does not invalidate it"
                     .into(),
-                assumes: None,
+                assumes: Some(
+                    "the base image has no folder at the destination's top level with another \
+                     owner or mode (a linked COPY creates its folders as root, mode 755)"
+                        .into(),
+                ),
                 edits: vec![Edit::insert(instruction.keyword_span.end, " --link")],
             });
         }
+        ends.push((created, touched));
     }
     proposals
 }

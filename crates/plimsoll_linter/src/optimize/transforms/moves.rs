@@ -34,7 +34,13 @@ pub(super) fn split_context_copy(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 why: bust.message,
                 assumes: Some(format!(
                     "the install reads nothing from the sources but {manifests} (no local \
-                     packages, no lifecycle scripts that need the sources)"
+                     packages, no lifecycle scripts that need the sources){}",
+                    if bust.install.program == "npm" {
+                        ", and .dockerignore excludes node_modules/ (else the later COPY \
+                         overwrites the installed packages with local ones)"
+                    } else {
+                        ""
+                    }
                 )),
                 edits: split.edits,
             })
@@ -42,11 +48,12 @@ pub(super) fn split_context_copy(model: &SemanticModel<'_>) -> Vec<Proposal> {
         .collect()
 }
 
-/// Paths an apt/apk/yum install may read: a COPY into one of them can change
-/// what the install does, so an install never moves above such a COPY.
+/// Paths an apt/apk/yum install may read or write (third-party packages
+/// install into `/opt`): a COPY into one of them can change what the install
+/// does or be overwritten by it, so an install never moves above such a COPY.
 const SYSTEM_PATHS: &[&str] = &[
     "/etc", "/usr", "/var", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/boot",
-    "/run", "/tmp", "/root", "/proc", "/sys", "/dev",
+    "/run", "/tmp", "/root", "/proc", "/sys", "/dev", "/opt",
 ];
 
 fn is_system_path(path: &str) -> bool {
@@ -242,20 +249,36 @@ pub(super) fn hoist_package_installs(model: &SemanticModel<'_>) -> Vec<Proposal>
                 continue;
             }
             let (_, first) = passed[0];
-            let lines = text_edit::instruction_lines(source, run);
-            let moved_start = text_edit::comment_block_start(source, lines.start as usize);
-            let moved = Span::new(moved_start, lines.end as usize);
-            let mut text = moved.text(source).to_string();
+            let (block, blank_before) = text_edit::instruction_block(source, run);
+            let newline = text_edit::newline(source);
+            // The block without its leading blank line; a blank line follows it
+            // in its new place instead, to keep the spacing.
+            let body_start = if blank_before {
+                text_edit::next_line_start(source, block.start as usize)
+            } else {
+                block.start as usize
+            };
+            let mut text = source[body_start..block.end as usize].to_string();
             if !text.ends_with('\n') {
-                text.push_str(text_edit::newline(source));
+                text.push_str(newline);
+            }
+            if blank_before {
+                text.push_str(newline);
             }
             let at = text_edit::comment_block_start(source, first.span.start as usize);
             // Deleting the last line of a file without a final newline leaves
             // the newline before it: take that one instead.
-            let delete = if moved.end as usize == source.len() && !source.ends_with('\n') {
-                Span::new(moved_start.saturating_sub(1), source.len())
+            let delete = if block.end as usize == source.len() && !source.ends_with('\n') {
+                let start = block.start as usize;
+                let before = &source[..start];
+                let newline_len = if before.ends_with("\r\n") {
+                    2
+                } else {
+                    usize::from(before.ends_with('\n'))
+                };
+                Span::new(start - newline_len, source.len())
             } else {
-                moved
+                block
             };
             let copies: Vec<String> = passed
                 .iter()
@@ -290,7 +313,8 @@ mod tests {
         assert!(is_system_path("/etc/nginx"));
         assert!(is_system_path("/"));
         assert!(!is_system_path("/app"));
-        assert!(!is_system_path("/opt/app"));
+        assert!(is_system_path("/opt/app"));
+        assert!(!is_system_path("/srv/app"));
         assert!(!is_system_path("/etcetera"));
         assert!(is_cache_path("/var/lib/apt/lists/*"));
         assert!(!is_cache_path("/var/lib/dpkg"));

@@ -295,8 +295,10 @@ pub(super) fn cleanup_into_layer(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 install.text.end,
                 format!("{}{}", joiner(model, &install), text),
             )];
-            let lines = text_edit::instruction_lines(model.source, cleanup.run);
-            edits.push(Edit::delete(lines));
+            edits.push(Edit::delete(text_edit::instruction_removal(
+                model.source,
+                cleanup.run,
+            )));
             proposals.push(Proposal {
                 transformation: "cleanup-into-layer",
                 at: cleanup.run.span.start,
@@ -319,7 +321,6 @@ pub(super) fn cleanup_into_layer(model: &SemanticModel<'_>) -> Vec<Proposal> {
 /// With BuildKit: `--mount=type=cache` for apt lists and pip's cache instead
 /// of deleting them (faster rebuilds, same image).
 pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
-    let source = model.source;
     let mut proposals = Vec::new();
     for stage in &model.stages {
         for index in stage.body.clone() {
@@ -337,20 +338,35 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 matches!(c.program(), Some("apt-get" | "apt"))
                     && c.subcommand().is_some_and(|s| s.text == "update")
             });
-            let lists_removal: Vec<&&ShellCommand> = run
+            // Commands that empty what the mounts now hold: `rm` of apt's
+            // lists or cache folders, `apt-get clean`.
+            let apt_dirs =
+                |p: &str| p.starts_with("/var/lib/apt/lists") || p.starts_with("/var/cache/apt");
+            let removals: Vec<(usize, &&ShellCommand)> = run
                 .commands
                 .iter()
-                .filter(|c| {
-                    c.program() == Some("rm")
-                        && c.positional_args().count() == 1
-                        && c.positional_args()
-                            .all(|a| a.text == "/var/lib/apt/lists/*")
+                .enumerate()
+                .filter(|(_, c)| match c.program() {
+                    Some("rm") => {
+                        c.positional_args().count() > 0
+                            && c.positional_args().all(|a| apt_dirs(&a.text))
+                    }
+                    Some("apt-get" | "apt") => c.subcommand().is_some_and(|s| s.text == "clean"),
+                    _ => false,
                 })
                 .collect();
-            if apt_update && lists_removal.len() == 1 && root {
-                let removal = lists_removal[0];
-                if let Some(edits) = remove_command(&run, removal) {
-                    let mut edits = edits;
+            let removes_lists = removals.iter().any(|(_, c)| {
+                c.program() == Some("rm")
+                    && c.positional_args()
+                        .any(|a| a.text.starts_with("/var/lib/apt/lists"))
+            });
+            if apt_update && removes_lists && root && removals.iter().all(|(i, _)| *i > 0) {
+                let removed: Option<Vec<Edit>> = removals
+                    .iter()
+                    .map(|(_, c)| remove_command(&run, c))
+                    .collect::<Option<Vec<Vec<Edit>>>>()
+                    .map(|v| v.into_iter().flatten().collect());
+                if let Some(mut edits) = removed {
                     edits.push(Edit::insert(
                         run.run.keyword_span.end,
                         " --mount=type=cache,target=/var/cache/apt,sharing=locked \
@@ -359,9 +375,9 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     proposals.push(Proposal {
                         transformation: "cache-mounts",
                         at: run.run.span.start,
-                        title: "cache apt's lists and downloads in BuildKit cache mounts instead of deleting the lists".into(),
-                        why: "the lists stay out of the image either way; with cache mounts, a rebuild \
-                              reuses them and the downloaded packages"
+                        title: "cache apt's lists and downloads in BuildKit cache mounts instead of deleting them".into(),
+                        why: "the lists and downloads stay out of the image either way; with cache \
+                              mounts, a rebuild reuses them"
                             .into(),
                         assumes: None,
                         edits,
@@ -369,13 +385,10 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     continue;
                 }
             }
-            // pip: --no-cache-dir → a cache mount on root's pip cache.
-            let overridden = env.iter().any(|(k, _)| {
-                matches!(
-                    *k,
-                    "HOME" | "PIP_CACHE_DIR" | "XDG_CACHE_HOME" | "PIP_NO_CACHE_DIR"
-                )
-            });
+            // pip: `--no-cache-dir` → `--cache-dir=` a cache mount. Naming the
+            // folder makes it independent of the user and HOME: a user who
+            // cannot write the mount gets no cache, as before.
+            let no_cache_env = env.iter().any(|(k, _)| *k == "PIP_NO_CACHE_DIR");
             let no_cache_flags: Vec<Span> = run
                 .commands
                 .iter()
@@ -387,16 +400,10 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                         .map(|a| a.span)
                 })
                 .collect();
-            if !no_cache_flags.is_empty() && root && !overridden {
+            if !no_cache_flags.is_empty() && !no_cache_env {
                 let mut edits: Vec<Edit> = no_cache_flags
                     .iter()
-                    .map(|span| {
-                        // The flag and the blank before it.
-                        let start = source[..span.start as usize]
-                            .trim_end_matches([' ', '\t'])
-                            .len();
-                        Edit::delete(Span::new(start, span.end as usize))
-                    })
+                    .map(|span| Edit::replace(*span, "--cache-dir=/root/.cache/pip"))
                     .collect();
                 edits.push(Edit::insert(
                     run.run.keyword_span.end,
@@ -405,7 +412,8 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 proposals.push(Proposal {
                     transformation: "cache-mounts",
                     at: run.run.span.start,
-                    title: "let pip use a BuildKit cache mount instead of --no-cache-dir".into(),
+                    title: "let pip keep its cache in a BuildKit cache mount instead of --no-cache-dir"
+                        .into(),
                     why: "the cache stays out of the image either way; with a cache mount, a rebuild \
                           reuses the downloaded wheels"
                         .into(),

@@ -9,7 +9,7 @@ use plimsoll_syntax::shell_lex::Lexer;
 use plimsoll_syntax::typed::CopyView;
 use plimsoll_syntax::{Arg, Instruction, Keyword};
 
-use crate::semantic::{join_path, Base, SemanticModel};
+use crate::semantic::{join_path, SemanticModel};
 
 /// One source word of a COPY/ADD that reads the build context.
 #[derive(Debug, Clone)]
@@ -279,19 +279,6 @@ pub(crate) fn expand(
     Some((expansion.result, used))
 }
 
-/// The stages `stage` builds on, itself last.
-pub(crate) fn stage_chain(model: &SemanticModel<'_>, stage: usize) -> Vec<usize> {
-    let mut chain = vec![stage];
-    while let Some(&last) = chain.last() {
-        match model.stages.get(last).map(|s| &s.base) {
-            Some(Base::Stage(parent)) if *parent < last => chain.push(*parent),
-            _ => break,
-        }
-    }
-    chain.reverse();
-    chain
-}
-
 /// A file the script of an ENTRYPOINT or CMD runs, traced to the build
 /// context through the COPY that put it in the image.
 #[derive(Debug, Clone)]
@@ -325,7 +312,7 @@ pub(crate) fn entrypoint_script<'a>(
     context: &BuildContext,
 ) -> Option<EntrypointScript<'a>> {
     let final_stage = model.final_stage()?;
-    let chain = stage_chain(model, final_stage.index);
+    let chain = model.stage_chain(final_stage.index);
     let instructions: Vec<(usize, &'a Instruction)> = chain
         .iter()
         .flat_map(|&s| {

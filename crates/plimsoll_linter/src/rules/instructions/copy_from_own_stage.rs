@@ -1,9 +1,7 @@
-use plimsoll_syntax::Keyword;
-
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
-use super::support::{copy_from, CopyFrom};
+use super::support::{copy_from_flags, CopyFrom};
 
 declare_rule! {
     /// ## What it does
@@ -46,23 +44,13 @@ declare_rule! {
 
 impl Rule for CopyFromOwnStage {
     fn check(&self, checker: &mut Checker<'_>) {
-        let model = checker.model;
-        for (index, instruction) in checker.file.instructions.iter().enumerate() {
-            if instruction.keyword != Keyword::Copy {
-                continue;
-            }
-            let Some(flag) = instruction.flag("from") else {
-                continue;
-            };
-            let Some(value) = flag.value.as_deref() else {
-                continue;
-            };
-            if copy_from(model, index, value) != CopyFrom::Own {
+        for (span, value, target) in copy_from_flags(checker.model) {
+            if target != CopyFrom::Own {
                 continue;
             }
             checker
                 .report(
-                    flag.value_span.unwrap_or(flag.span),
+                    span,
                     format!("`--from={value}` is the stage this COPY is in: a stage cannot copy from itself"),
                 )
                 .help("copy from an earlier stage, or move this COPY to a later stage");

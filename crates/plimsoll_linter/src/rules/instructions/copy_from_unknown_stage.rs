@@ -1,9 +1,7 @@
-use plimsoll_syntax::Keyword;
-
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
-use super::support::{copy_from, CopyFrom};
+use super::support::{copy_from_flags, CopyFrom};
 
 declare_rule! {
     /// ## What it does
@@ -57,18 +55,11 @@ declare_rule! {
 impl Rule for CopyFromUnknownStage {
     fn check(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
-        for (index, instruction) in checker.file.instructions.iter().enumerate() {
-            if instruction.keyword != Keyword::Copy {
+        for (span, value, target) in copy_from_flags(model) {
+            if value.is_empty() {
                 continue;
             }
-            let Some(flag) = instruction.flag("from") else {
-                continue;
-            };
-            let Some(value) = flag.value.as_deref().filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            let span = flag.value_span.unwrap_or(flag.span);
-            let (message, help) = match copy_from(model, index, value) {
+            let (message, help) = match target {
                 CopyFrom::Later(n) => {
                     let line = model.instruction(model.stages[n].from_index).start_line;
                     (

@@ -228,6 +228,27 @@ pub(crate) fn copy_from(model: &SemanticModel<'_>, index: usize, value: &str) ->
     }
 }
 
+/// Every `COPY --from=<value>` of the file (ONBUILD triggers not included),
+/// in order: where to point (the value, else the flag), the value as written
+/// (possibly empty), and what it refers to.
+pub(crate) fn copy_from_flags<'a>(model: &SemanticModel<'a>) -> Vec<(Span, &'a str, CopyFrom)> {
+    let mut out = Vec::new();
+    for (index, instruction) in model.file.instructions.iter().enumerate() {
+        if instruction.keyword != Keyword::Copy {
+            continue;
+        }
+        let Some(flag) = instruction.flag("from") else {
+            continue;
+        };
+        let Some(value) = flag.value.as_deref() else {
+            continue;
+        };
+        let span = flag.value_span.unwrap_or(flag.span);
+        out.push((span, value, copy_from(model, index, value)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,11 +69,10 @@ impl Rule for CdInsteadOfWorkdir {
                 if target.is_some_and(|t| t.raw.contains("$(") || t.raw.contains('`')) {
                     continue;
                 }
-                let Some(name) = &command.name else { continue };
                 let fix = workdir_fix(checker, &run, position, command);
                 let diagnostic = checker
                     .report(
-                        name.span,
+                        command.span,
                         "`cd` lasts only until the end of this RUN: use WORKDIR to switch directories",
                     )
                     .help("set the directory with `WORKDIR <dir>` before the RUN");

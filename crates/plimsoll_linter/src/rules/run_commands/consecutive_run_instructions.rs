@@ -3,6 +3,7 @@ use plimsoll_syntax::{Instruction, Keyword};
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 use crate::semantic::SemanticModel;
+use crate::shell::Nesting;
 
 declare_rule! {
     /// ## What it does
@@ -35,6 +36,12 @@ declare_rule! {
     /// RUN apt-get update \
     ///  && apt-get install -y --no-install-recommends curl
     /// ```
+    ///
+    /// ## Differences from hadolint
+    /// hadolint counts the commands of PowerShell and cmd `RUN`s as if they
+    /// were bash; plimsoll does not parse those shells and leaves their
+    /// `RUN`s out. The script of a child shell (`bash -c '...'`) is one
+    /// argument, as in hadolint.
     ///
     /// ## References
     /// hadolint DL3059.
@@ -84,14 +91,15 @@ fn flags_of(run: &Instruction) -> Vec<&str> {
     flags
 }
 
-/// Exactly one command, counting commands in substitutions and not counting
-/// a wrapper's command twice (`sudo make` is one).
+/// Exactly one command, as hadolint counts: commands in substitutions count,
+/// a wrapper's command does not count twice (`sudo make` is one), and the
+/// script given to a child shell (`bash -c '...'`) is one word of its command.
 fn is_single_command(model: &SemanticModel<'_>, index: usize) -> bool {
     model.run_script(index).is_some_and(|script| {
         script
             .commands
             .iter()
-            .filter(|c| c.wrapped_by.is_none())
+            .filter(|c| c.wrapped_by.is_none() && c.nesting != Nesting::ChildShell)
             .count()
             == 1
     })

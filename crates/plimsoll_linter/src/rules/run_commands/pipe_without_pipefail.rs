@@ -67,8 +67,14 @@ declare_rule! {
     ///   `["sh", "-c", "a | b"]` is flagged whatever `SHELL` says);
     /// - a pipe in a child shell (`bash -c '...'`, `bash <<EOF`) needs
     ///   `pipefail` in that shell: options of the outer shell are not
-    ///   inherited.
-    /// - PowerShell and cmd stages are never flagged.
+    ///   inherited (hadolint does not look inside the child's script);
+    /// - a pipeline fed only by `echo`, `printf`, `yes` or `true`
+    ///   (`echo "$SHA  file" | sha256sum -c -`) is not flagged: those cannot
+    ///   fail in a way pipefail would catch, and `yes` is killed by SIGPIPE,
+    ///   which pipefail would turn into a failed build;
+    /// - PowerShell and cmd stages are never flagged;
+    /// - `ONBUILD RUN` triggers are checked too: they run in the downstream
+    ///   build with the same shell semantics.
     ///
     /// ## References
     /// hadolint DL4006; ShellCheck SC2312 (related).
@@ -99,6 +105,7 @@ impl Rule for PipeWithoutPipefail {
                     c.connector == Connector::Pipe
                         && c.nesting != Nesting::Substitution
                         && !protected(commands, i, outer_pipefail)
+                        && !feeds_from_harmless_producers(commands, &pipeline(commands, i))
                 })
                 .collect();
             if unprotected.is_empty() {
@@ -106,7 +113,16 @@ impl Rule for PipeWithoutPipefail {
             }
             let mut pipelines: Vec<Span> = unprotected
                 .iter()
-                .map(|&i| pipeline_span(commands, i))
+                .map(|&i| {
+                    let members = pipeline(commands, i);
+                    let first = members
+                        .first()
+                        .map_or(commands[i].span, |&m| commands[m].span);
+                    let last = members
+                        .last()
+                        .map_or(commands[i].span, |&m| commands[m].span);
+                    first.cover(last)
+                })
                 .collect();
             pipelines.dedup();
             let span = pipelines[0];
@@ -244,33 +260,52 @@ fn protected(commands: &[ShellCommand], index: usize, outer_pipefail: bool) -> b
             .any(|c| sets(&c))
 }
 
-/// From the first command of the pipeline that `commands[index]` continues
-/// to the last command connected to it by `|`.
-fn pipeline_span(commands: &[ShellCommand], index: usize) -> Span {
+/// The commands of the pipeline that `commands[index]` belongs to, in
+/// order (each a command of the same nesting joined by `|`; a wrapper counts
+/// once).
+fn pipeline(commands: &[ShellCommand], index: usize) -> Vec<usize> {
     let pipe = &commands[index];
-    let peer = |c: &&ShellCommand| c.nesting == pipe.nesting && c.wrapped_by.is_none();
-    let mut start = pipe.span;
+    let peer = |c: &ShellCommand| c.nesting == pipe.nesting && c.wrapped_by.is_none();
+    let mut members = vec![index];
     let mut current = index;
-    while let Some((position, left)) = commands[..current]
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, c)| peer(c) && c.span.end <= start.start)
-    {
-        start = left.span;
-        if left.connector != Connector::Pipe {
+    while commands[current].connector == Connector::Pipe {
+        let start = commands[current].span.start;
+        let Some(left) = (0..current)
+            .rev()
+            .find(|&j| peer(&commands[j]) && commands[j].span.end <= start)
+        else {
             break;
-        }
-        current = position;
+        };
+        members.insert(0, left);
+        current = left;
     }
-    let mut end = pipe.span;
-    for c in commands[index + 1..].iter().filter(peer) {
+    for (offset, c) in commands[index + 1..].iter().enumerate() {
+        if !peer(c) {
+            continue;
+        }
         if c.connector != Connector::Pipe {
             break;
         }
-        end = c.span;
+        members.push(index + 1 + offset);
     }
-    start.cover(end)
+    members
+}
+
+/// `echo ... | sha256sum -c`, `yes | apt-get ...`: when everything before the
+/// last `|` is a command that cannot fail in a way that matters, pipefail
+/// changes nothing (and `yes` would even be killed by SIGPIPE and fail the
+/// pipeline under pipefail).
+fn feeds_from_harmless_producers(commands: &[ShellCommand], members: &[usize]) -> bool {
+    let Some((_, producers)) = members.split_last() else {
+        return false;
+    };
+    !producers.is_empty()
+        && producers.iter().all(|&i| {
+            matches!(
+                commands[i].program(),
+                Some("echo" | "printf" | "yes" | "true")
+            )
+        })
 }
 
 /// `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, where bash

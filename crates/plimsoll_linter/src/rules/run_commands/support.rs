@@ -1,95 +1,16 @@
-//! What the RUN-command rules share: the RUN instructions of a file (ONBUILD
-//! triggers included), `--mount` flags, option parsing of command lines, the
-//! stage chain, and which variables a command sees.
+//! What the RUN-command rules share: option parsing of command lines, the
+//! stage chain, and which variables a command sees. The RUN instructions of a
+//! file, their `--mount` flags and which stages ship come from
+//! [`crate::rules::run_support`], shared with the system-package rules.
 
 use plimsoll_syntax::{Instruction, Keyword};
 
 use crate::semantic::{Base, SemanticModel};
-use crate::shell::{ShellCommand, ShellScript, ShellWord};
+use crate::shell::{ShellCommand, ShellWord};
 
-/// One RUN as the shell will see it.
-pub(crate) struct Run<'m> {
-    /// Index in `Dockerfile::instructions` (of the ONBUILD for a trigger).
-    pub index: usize,
-    /// The RUN itself (the trigger of an `ONBUILD RUN`).
-    pub instruction: &'m Instruction,
-    /// `ONBUILD RUN`: runs in a later build, on an image built from this one.
-    pub onbuild: bool,
-    /// `None` before the first FROM.
-    pub stage: Option<usize>,
-    pub script: &'m ShellScript,
-}
-
-impl Run<'_> {
-    /// Exec form (`RUN ["a", "b"]`): no SHELL applies, and JSON cannot take
-    /// plain-text insertions.
-    pub fn is_exec_form(&self) -> bool {
-        self.instruction.json
-    }
-}
-
-/// Every RUN and ONBUILD RUN whose script is analysed (POSIX shell), in order.
-pub(crate) fn runs<'m>(model: &'m SemanticModel<'_>) -> Vec<Run<'m>> {
-    let mut out = Vec::new();
-    for (index, outer) in model.file.instructions.iter().enumerate() {
-        let instruction = outer.innermost();
-        if instruction.keyword != Keyword::Run {
-            continue;
-        }
-        let Some(script) = model.run_script(index) else {
-            continue;
-        };
-        out.push(Run {
-            index,
-            instruction,
-            onbuild: outer.keyword == Keyword::Onbuild,
-            stage: model.states.get(index).and_then(|s| s.stage),
-            script,
-        });
-    }
-    out
-}
-
-/// One `--mount=` of a RUN.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Mount {
-    /// `bind` when not given, as BuildKit defaults.
-    pub kind: String,
-    pub target: String,
-}
-
-/// The `--mount` flags of a RUN (`type=cache,target=/root/.cache/pip`).
-pub(crate) fn mounts(run: &Instruction) -> Vec<Mount> {
-    run.flags
-        .iter()
-        .filter(|f| f.name == "mount")
-        .filter_map(|f| f.value.as_deref())
-        .map(|value| {
-            let mut mount = Mount {
-                kind: "bind".to_string(),
-                target: String::new(),
-            };
-            for field in value.split(',') {
-                let (key, val) = field.split_once('=').unwrap_or((field, ""));
-                let val = val.trim_matches(|c| c == '"' || c == '\'');
-                match key.trim().to_ascii_lowercase().as_str() {
-                    "type" => mount.kind = val.to_ascii_lowercase(),
-                    "target" | "dst" | "destination" => mount.target = val.to_string(),
-                    _ => {}
-                }
-            }
-            mount
-        })
-        .collect()
-}
-
-/// Does a cache or tmpfs mount (whose contents never reach the image) cover a
-/// target that `matches`?
-pub(crate) fn has_throwaway_mount(run: &Instruction, matches: impl Fn(&str) -> bool) -> bool {
-    mounts(run)
-        .iter()
-        .any(|m| matches!(m.kind.as_str(), "cache" | "tmpfs") && matches(&m.target))
-}
+pub(crate) use crate::rules::run_support::{
+    has_throwaway_mount, runs, stage_ancestry, stage_ships, Run,
+};
 
 /// How a command's options take values, for finding its operands.
 pub(crate) struct OptionSpec {
@@ -157,18 +78,6 @@ pub(crate) fn is_verbatim(source: &str, word: &ShellWord) -> bool {
     word.span.text(source) == word.raw && !word.raw.is_empty()
 }
 
-/// Stages from `stage` up to its root ancestor (following `FROM <stage>`).
-pub(crate) fn stage_ancestry(model: &SemanticModel<'_>, stage: usize) -> Vec<usize> {
-    let mut chain = vec![stage];
-    while let Some(&last) = chain.last() {
-        match model.stages.get(last).map(|s| &s.base) {
-            Some(Base::Stage(parent)) if *parent < last => chain.push(*parent),
-            _ => break,
-        }
-    }
-    chain
-}
-
 /// The image a stage finally builds on (through `FROM <stage>` links), as written.
 pub(crate) fn root_image<'m>(model: &'m SemanticModel<'_>, stage: usize) -> Option<&'m str> {
     let root = *stage_ancestry(model, stage).last()?;
@@ -207,13 +116,6 @@ pub(crate) fn effective_shell<'m>(
         }
     }
     None
-}
-
-/// Is stage `stage` part of what ships: the last stage, or a stage another
-/// stage is built `FROM` (hadolint's reading for its cache-cleanup rules)?
-pub(crate) fn stage_ships(model: &SemanticModel<'_>, stage: Option<usize>) -> bool {
-    let Some(stage) = stage else { return true };
-    model.is_final(stage) || model.stages.iter().any(|s| s.base == Base::Stage(stage))
 }
 
 /// The value variable `name` has for `command`, if something in the file or
@@ -299,25 +201,36 @@ pub(crate) struct PipCall<'c> {
     pub args: &'c [ShellWord],
 }
 
-/// pip's general options that take a value (they may precede the subcommand).
-const PIP_GLOBAL_WITH_VALUE: &[&str] = &[
-    "--python",
-    "--log",
-    "--log-file",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--trusted-host",
-    "--cert",
-    "--client-cert",
-    "--cache-dir",
-    "--use-feature",
-    "--use-deprecated",
-    "--keyring-provider",
-    "--resume-retries",
-    "--progress-bar",
-];
+/// pip's general options that take a value (they may precede the
+/// subcommand), followed by any `extra` ones: `pip_options_with_value![]` or
+/// `pip_options_with_value!["--target", ...]` (a command's own options).
+macro_rules! pip_options_with_value {
+    ($($extra:literal),* $(,)?) => {
+        &[
+            $($extra,)*
+            "--python",
+            "--log",
+            "--log-file",
+            "--proxy",
+            "--retries",
+            "--timeout",
+            "--exists-action",
+            "--trusted-host",
+            "--cert",
+            "--client-cert",
+            "--cache-dir",
+            "--use-feature",
+            "--use-deprecated",
+            "--keyring-provider",
+            "--resume-retries",
+            "--progress-bar",
+        ]
+    };
+}
+pub(crate) use pip_options_with_value;
+
+/// pip's general options that take a value.
+const PIP_GLOBAL_WITH_VALUE: &[&str] = pip_options_with_value![];
 
 /// `pip …`, `python3 -m pip …`, `pipx …`, `uv pip …`.
 pub(crate) fn pip_call(command: &ShellCommand) -> Option<PipCall<'_>> {
@@ -436,27 +349,6 @@ mod tests {
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(got, ["a", "b", "c"]);
-    }
-
-    #[test]
-    fn mount_fields_in_any_order() {
-        let file = plimsoll_syntax::parse(
-            "FROM a\nRUN --mount=target=/root/.cache/pip,type=cache --mount=type=secret,id=x pip\n",
-        );
-        let got = mounts(&file.instructions[1]);
-        assert_eq!(
-            got,
-            [
-                Mount {
-                    kind: "cache".into(),
-                    target: "/root/.cache/pip".into()
-                },
-                Mount {
-                    kind: "secret".into(),
-                    target: String::new()
-                }
-            ]
-        );
     }
 
     #[test]

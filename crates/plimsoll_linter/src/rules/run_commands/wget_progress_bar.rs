@@ -79,7 +79,7 @@ impl Rule for WgetProgressBar {
                 let diagnostic = checker
                     .report(
                         name.span,
-                        "wget without `--progress` prints a line of dots every few kilobytes into the build log",
+                        "wget without `--progress` or `-q` floods the build log with progress output",
                     )
                     .help("add `--progress=dot:giga` (GNU wget), or `-q` to print only errors");
                 if let Some(fix) = fix {

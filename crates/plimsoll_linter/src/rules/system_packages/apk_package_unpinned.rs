@@ -1,8 +1,8 @@
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
-use super::package_command::{package_commands, Manager};
-use super::{display_name, package_values, runs, unpinned_message};
+use super::package_command::Manager;
+use super::report_unpinned_packages;
 
 declare_rule! {
     /// ## What it does
@@ -51,29 +51,14 @@ declare_rule! {
 
 impl Rule for ApkPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
-        let model = checker.model;
-        for run in runs(model) {
-            for add in package_commands(&run.script.commands) {
-                if add.manager != Manager::Apk || !add.is(&["add"]) {
-                    continue;
-                }
-                for (word, values) in package_values(model, &run, add.operands_after(1)) {
-                    let unpinned: Vec<&String> = values.iter().filter(|v| !is_pinned(v)).collect();
-                    if unpinned.is_empty() {
-                        continue;
-                    }
-                    let name = display_name(word);
-                    checker
-                        .report(
-                            word.span,
-                            unpinned_message(word, &unpinned),
-                        )
-                        .help(format!(
-                            "pin it: `{name}=<version>`, or `{name}~<major.minor>` for a release line"
-                        ));
-                }
-            }
-        }
+        report_unpinned_packages(
+            checker,
+            |add| add.manager == Manager::Apk && add.is(&["add"]),
+            is_pinned,
+            |name| {
+                format!("pin it: `{name}=<version>`, or `{name}~<major.minor>` for a release line")
+            },
+        );
     }
 }
 

@@ -57,7 +57,7 @@ impl Rule for AptInstallRecommends {
         // Stages where a RUN wrote `APT::Install-Recommends "false"` into apt's configuration.
         let mut configured: Vec<Option<usize>> = Vec::new();
         for run in runs(model) {
-            let stage = model.states.get(run.index).and_then(|s| s.stage);
+            let stage = run.stage;
             let lineage = lineage(model, stage);
             // `echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/...`
             let writes_config = run.script.commands.iter().any(|c| {

@@ -1,4 +1,4 @@
-use plimsoll_syntax::{Keyword, Span};
+use plimsoll_syntax::Span;
 
 use crate::checker::Checker;
 use crate::diagnostic::Fix;
@@ -9,7 +9,7 @@ use crate::shell::ShellCommand;
 use super::package_command::{package_commands, Manager, PackageCommand};
 use super::{
     append_command, cache_mount_targets, lineage, mount_covers, path_within, removes, runs,
-    stage_is_inherited,
+    stage_ships,
 };
 
 const LISTS: &str = "/var/lib/apt/lists";
@@ -94,7 +94,7 @@ impl Rule for AptListsNotDeleted {
         // Stages (and the line) where a RUN stopped apt from deleting downloaded packages.
         let mut keeps_archives: Vec<(Option<usize>, u32)> = Vec::new();
         for run in runs(model) {
-            let stage = model.states.get(run.index).and_then(|s| s.stage);
+            let stage = run.stage;
             let commands = &run.script.commands;
             let updates: Vec<Span> = package_commands(commands)
                 .filter(|c| {
@@ -130,8 +130,7 @@ impl Rule for AptListsNotDeleted {
                 keeps_archives.push((stage, line));
             }
             // A trigger runs in whichever build uses this image: its layer always ships.
-            let trigger = model.instruction(run.index).keyword == Keyword::Onbuild;
-            if !trigger && !stage_is_inherited(model, stage) {
+            if !run.onbuild && !stage_ships(model, stage) {
                 continue;
             }
             let targets = cache_mount_targets(run.instruction);

@@ -2,7 +2,7 @@ use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
 use super::package_command::Manager;
-use super::{display_name, runs, unpinned_message, unpinned_rpms};
+use super::report_unpinned_rpms;
 
 declare_rule! {
     /// ## What it does
@@ -56,23 +56,6 @@ declare_rule! {
 
 impl Rule for DnfPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
-        let model = checker.model;
-        for run in runs(model) {
-            for (word, module, unpinned) in unpinned_rpms(model, &run, Manager::Dnf) {
-                let name = display_name(word);
-                let (message, help) = if module {
-                    (
-                        format!("module `{name}` is installed without a stream"),
-                        format!("name the stream: `{name}:<stream>`"),
-                    )
-                } else {
-                    (
-                        unpinned_message(word, &unpinned.iter().collect::<Vec<_>>()),
-                        format!("pin it: `{name}-<version>` (`dnf list --showduplicates {name}` lists them)"),
-                    )
-                };
-                checker.report(word.span, message).help(help);
-            }
-        }
+        report_unpinned_rpms(checker, Manager::Dnf, "dnf");
     }
 }

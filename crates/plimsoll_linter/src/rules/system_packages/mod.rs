@@ -6,12 +6,13 @@
 //! heredoc bodies, `sh -c` scripts and wrapped commands (`sudo apt-get`).
 //! [`package_command`] reads a command line the way the tool does.
 
-use plimsoll_syntax::Instruction;
-
-use crate::diagnostic::Edit;
+use crate::checker::Checker;
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::Rule;
-use crate::semantic::{normalize_path, Base, SemanticModel};
+use crate::semantic::{normalize_path, SemanticModel};
 use crate::shell::{ShellCommand, ShellScript, ShellWord};
+
+pub(crate) use crate::rules::run_support::{cache_mount_targets, lineage, runs, stage_ships, Run};
 
 pub(crate) mod package_command;
 
@@ -74,55 +75,6 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &DnfCacheNotCleaned,
     &DnfPackageUnpinned,
 ];
-
-/// A RUN to analyse: a plain RUN or the RUN of an `ONBUILD RUN`.
-pub(crate) struct Run<'m> {
-    /// Index in `Dockerfile::instructions` (of the ONBUILD for a trigger).
-    pub index: usize,
-    /// The RUN itself (for a trigger, the inner instruction: its flags and heredocs).
-    pub instruction: &'m Instruction,
-    pub script: &'m ShellScript,
-}
-
-/// Every RUN whose script is POSIX shell, ONBUILD triggers included, in file order.
-pub(crate) fn runs<'m>(model: &'m SemanticModel<'m>) -> impl Iterator<Item = Run<'m>> + 'm {
-    (0..model.file.instructions.len()).filter_map(move |index| {
-        let script = model.run_script(index)?;
-        Some(Run {
-            index,
-            instruction: model.instruction(index).innermost(),
-            script,
-        })
-    })
-}
-
-/// Targets of `--mount=type=cache` and `--mount=type=tmpfs` on a RUN: what
-/// they hold never reaches the layer.
-pub(crate) fn cache_mount_targets(run: &Instruction) -> Vec<String> {
-    let mut targets = Vec::new();
-    for flag in run.flags.iter().filter(|f| f.name == "mount") {
-        let Some(value) = flag.value.as_deref() else {
-            continue;
-        };
-        let mut kind = "bind";
-        let mut target = None;
-        for field in value.split(',') {
-            let (key, val) = field.split_once('=').unwrap_or((field, ""));
-            let val = val.trim_matches(|c| c == '"' || c == '\'');
-            match key.trim().to_ascii_lowercase().as_str() {
-                "type" => kind = val,
-                "target" | "dst" | "destination" => target = Some(val),
-                _ => {}
-            }
-        }
-        if matches!(kind, "cache" | "tmpfs") {
-            if let Some(target) = target.filter(|t| !t.is_empty()) {
-                targets.push(normalize_path(target));
-            }
-        }
-    }
-    targets
-}
 
 /// Does one of the mount `targets` hold `dir` (the directory itself or a parent)?
 pub(crate) fn mount_covers(targets: &[String], dir: &str) -> bool {
@@ -242,36 +194,92 @@ pub(crate) fn unpinned_rpms<'m>(
     found
 }
 
-/// Is stage `stage` part of what a later build step inherits: the final
-/// stage, or a stage another `FROM` builds on? (Findings about files left in
-/// a layer only matter there; a stage used only by `COPY --from` ships nothing.)
-pub(crate) fn stage_is_inherited(model: &SemanticModel<'_>, stage: Option<usize>) -> bool {
-    let Some(stage) = stage.filter(|_| !model.stages.is_empty()) else {
-        // No FROM at all: the file is one implicit stage.
-        return true;
-    };
-    model.is_final(stage)
-        || model
-            .stages
-            .iter()
-            .any(|s| s.base == Base::Stage(stage) && s.index > stage)
+/// Reports every package word of the installs `selects` picks whose values
+/// are not all pinned by `is_pinned`, with `help` (given the name to show) on
+/// how to pin it: the shared body of the apt, apk and zypper pinning rules.
+pub(crate) fn report_unpinned_packages(
+    checker: &mut Checker<'_>,
+    selects: impl Fn(&PackageCommand<'_>) -> bool,
+    is_pinned: impl Fn(&str) -> bool,
+    help: impl Fn(&str) -> String,
+) {
+    let model = checker.model;
+    for run in runs(model) {
+        for install in package_commands(&run.script.commands) {
+            if !selects(&install) {
+                continue;
+            }
+            for (word, values) in package_values(model, &run, install.operands_after(1)) {
+                let unpinned: Vec<&String> = values.iter().filter(|v| !is_pinned(v)).collect();
+                if unpinned.is_empty() {
+                    continue;
+                }
+                checker
+                    .report(word.span, unpinned_message(word, &unpinned))
+                    .help(help(display_name(word)));
+            }
+        }
+    }
 }
 
-/// `stage` and the stages it builds on (`FROM <stage>`), nearest first: where
-/// configuration an earlier RUN wrote is still in force.
-pub(crate) fn lineage(model: &SemanticModel<'_>, stage: Option<usize>) -> Vec<Option<usize>> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let Some(Base::Stage(parent)) = current.and_then(|s| model.stages.get(s)).map(|s| &s.base)
-    {
-        // Bases are always earlier stages, so the walk ends.
-        if Some(*parent) >= current {
-            break;
+/// Reports the yum or dnf installs of unpinned packages and unstreamed
+/// modules (see [`unpinned_rpms`]); `tool` names the program in the help.
+pub(crate) fn report_unpinned_rpms(checker: &mut Checker<'_>, manager: Manager, tool: &str) {
+    let model = checker.model;
+    for run in runs(model) {
+        for (word, module, unpinned) in unpinned_rpms(model, &run, manager) {
+            let name = display_name(word);
+            let (message, help) = if module {
+                (
+                    format!("module `{name}` is installed without a stream"),
+                    format!("name the stream: `{name}:<stream>`"),
+                )
+            } else {
+                (
+                    unpinned_message(word, &unpinned.iter().collect::<Vec<_>>()),
+                    format!(
+                        "pin it: `{name}-<version>` (`{tool} list --showduplicates {name}` lists them)"
+                    ),
+                )
+            };
+            checker.report(word.span, message).help(help);
         }
-        current = Some(*parent);
-        chain.push(current);
     }
-    chain
+}
+
+/// Reports the yum or dnf installs without `-y`/`--assumeyes`, with a fix
+/// adding `-y` after the verb; `help` gives the help text for an install.
+pub(crate) fn report_rpm_install_without_yes(
+    checker: &mut Checker<'_>,
+    manager: Manager,
+    help: impl Fn(&PackageCommand<'_>) -> String,
+) {
+    for run in runs(checker.model) {
+        for install in package_commands(&run.script.commands) {
+            if install.manager != manager
+                || !install.rpm_installs()
+                || install.has_option(Some('y'), &["assumeyes"])
+            {
+                continue;
+            }
+            let Some(verb) = install.verb_word() else {
+                continue;
+            };
+            let fix = insert_after(&run, verb, "-y");
+            let diagnostic = checker
+                .report(
+                    install.head_span(),
+                    format!(
+                        "`{}` without `-y`: the confirmation prompt fails the build",
+                        install.action()
+                    ),
+                )
+                .help(help(&install));
+            if let Some(edit) = fix {
+                diagnostic.fix(Fix::safe("Add `-y`", vec![edit]));
+            }
+        }
+    }
 }
 
 /// An edit inserting `text` right after `word` (a flag after `install`), or

@@ -1,9 +1,8 @@
 use crate::checker::Checker;
-use crate::diagnostic::Fix;
 use crate::rule::{declare_rule, Rule};
 
-use super::package_command::{package_commands, Manager};
-use super::{insert_after, runs};
+use super::package_command::Manager;
+use super::report_rpm_install_without_yes;
 
 declare_rule! {
     /// ## What it does
@@ -45,31 +44,8 @@ declare_rule! {
 
 impl Rule for YumInstallWithoutYes {
     fn check(&self, checker: &mut Checker<'_>) {
-        for run in runs(checker.model) {
-            for install in package_commands(&run.script.commands) {
-                if install.manager != Manager::Yum
-                    || !install.rpm_installs()
-                    || install.has_option(Some('y'), &["assumeyes"])
-                {
-                    continue;
-                }
-                let Some(verb) = install.verb_word() else {
-                    continue;
-                };
-                let fix = insert_after(&run, verb, "-y");
-                let diagnostic = checker
-                    .report(
-                        install.head_span(),
-                        format!(
-                            "`{}` without `-y`: the confirmation prompt fails the build",
-                            install.action()
-                        ),
-                    )
-                    .help("add `-y`: `yum install -y <package>`");
-                if let Some(edit) = fix {
-                    diagnostic.fix(Fix::safe("Add `-y`", vec![edit]));
-                }
-            }
-        }
+        report_rpm_install_without_yes(checker, Manager::Yum, |_| {
+            "add `-y`: `yum install -y <package>`".to_string()
+        });
     }
 }

@@ -1,8 +1,8 @@
 use crate::checker::Checker;
 use crate::rule::{declare_rule, Rule};
 
-use super::package_command::{package_commands, Manager};
-use super::{display_name, package_values, runs, unpinned_message};
+use super::package_command::Manager;
+use super::report_unpinned_packages;
 
 declare_rule! {
     /// ## What it does
@@ -51,34 +51,18 @@ declare_rule! {
 
 impl Rule for ZypperPackageUnpinned {
     fn check(&self, checker: &mut Checker<'_>) {
-        let model = checker.model;
-        for run in runs(model) {
-            for install in package_commands(&run.script.commands) {
-                if install.manager != Manager::Zypper
-                    || !install.is(&["install", "in"])
-                    || install
+        report_unpinned_packages(
+            checker,
+            |install| {
+                install.manager == Manager::Zypper
+                    && install.is(&["install", "in"])
+                    && install
                         .values_of('t', "type")
                         .iter()
-                        .any(|t| *t != "package")
-                {
-                    continue;
-                }
-                for (word, values) in package_values(model, &run, install.operands_after(1)) {
-                    let unpinned: Vec<&String> = values
-                        .iter()
-                        .filter(|v| !(v.contains(['=', '<', '>']) || v.ends_with(".rpm")))
-                        .collect();
-                    if unpinned.is_empty() {
-                        continue;
-                    }
-                    let name = display_name(word);
-                    checker
-                        .report(word.span, unpinned_message(word, &unpinned))
-                        .help(format!(
-                            "pin it: `{name}=<version>` (quote `>=`/`<` ranges from the shell)"
-                        ));
-                }
-            }
-        }
+                        .all(|t| *t == "package")
+            },
+            |v| v.contains(['=', '<', '>']) || v.ends_with(".rpm"),
+            |name| format!("pin it: `{name}=<version>` (quote `>=`/`<` ranges from the shell)"),
+        );
     }
 }

@@ -1,0 +1,686 @@
+//! The message loop and the lint worker.
+//!
+//! The loop owns the documents and the settings and does only quick work:
+//! applying edits, looking up config files (cached), queueing jobs. Linting,
+//! code actions, hover and pull diagnostics run in order on one worker thread,
+//! which answers the client directly. A queued push job whose document has
+//! moved on by the time it runs is skipped, so a burst of keystrokes is linted
+//! once.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
+    DidChangeWorkspaceFolders, DidCloseTextDocument, DidOpenTextDocument, LogMessage,
+    Notification as _, PublishDiagnostics, ShowMessage,
+};
+use lsp_types::request::{
+    CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, RegisterCapability, Request as _,
+    WorkspaceDiagnosticRefresh,
+};
+use lsp_types::{
+    CancelParams, ClientCapabilities, CodeActionParams, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
+    HoverParams, InitializeParams, LogMessageParams, MessageType, NumberOrString,
+    PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
+    RelatedUnchangedDocumentDiagnosticReport, ShowMessageParams, UnchangedDocumentDiagnosticReport,
+    Uri,
+};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::actions::{code_actions, SOURCE_FIX_ALL_PLIMSOLL};
+use crate::analysis::{Analysis, Snapshot};
+use crate::document::Document;
+use crate::hover::hover;
+use crate::position::Encoding;
+use crate::workspace::{is_config_file, uri_to_path, EditorSettings, Notice, Profile, Workspace};
+
+/// Serve one client over `connection` until it says `shutdown` then `exit`.
+pub fn run(connection: Connection) -> Result<(), String> {
+    let (id, params) = connection
+        .initialize_start()
+        .map_err(|e| format!("language server: initialize: {e}"))?;
+    let params: InitializeParams = serde_json::from_value(params)
+        .map_err(|e| format!("language server: bad initialize request: {e}"))?;
+    let encoding = Encoding::negotiate(
+        params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref()),
+    );
+    let result = json!({
+        "capabilities": capabilities(encoding),
+        "serverInfo": { "name": "plimsoll", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| format!("language server: initialize: {e}"))?;
+
+    let mut server = Server::new(connection.sender.clone(), params, encoding);
+    // `initialize_finish` has consumed the `initialized` notification.
+    server.register_watchers();
+    let outcome = server.serve(&connection.receiver);
+    server.stop_worker();
+    outcome
+}
+
+fn capabilities(encoding: Encoding) -> serde_json::Value {
+    json!({
+        "positionEncoding": encoding.kind(),
+        // Open/close and incremental changes; no save notifications needed.
+        "textDocumentSync": { "openClose": true, "change": 2 },
+        "hoverProvider": true,
+        "codeActionProvider": {
+            "codeActionKinds": ["quickfix", SOURCE_FIX_ALL_PLIMSOLL],
+            "resolveProvider": false,
+        },
+        "diagnosticProvider": {
+            "identifier": "plimsoll",
+            "interFileDependencies": false,
+            "workspaceDiagnostics": false,
+        },
+        "workspace": {
+            "workspaceFolders": { "supported": true, "changeNotifications": true },
+        },
+    })
+}
+
+type Job = Box<dyn FnOnce(&mut Worker) + Send>;
+
+/// LSP's code for a request the client cancelled before it was answered.
+const REQUEST_CANCELLED: i32 = -32800;
+
+/// Requests queued on the worker, each with whether the client cancelled it.
+type Pending = Arc<Mutex<HashMap<RequestId, bool>>>;
+
+/// State that lives on the worker thread.
+struct Worker {
+    sender: Sender<Message>,
+    encoding: Encoding,
+    /// The latest analysis of each document, reused while text and settings are the same.
+    cache: HashMap<Uri, Arc<Analysis>>,
+}
+
+impl Worker {
+    fn analysis(&mut self, snapshot: Snapshot) -> Arc<Analysis> {
+        if let Some(cached) = self.cache.get(&snapshot.uri) {
+            if Arc::ptr_eq(&cached.snapshot.text, &snapshot.text)
+                && Arc::ptr_eq(&cached.snapshot.profile, &snapshot.profile)
+            {
+                return cached.clone();
+            }
+        }
+        let analysis = Arc::new(Analysis::new(snapshot));
+        self.cache
+            .insert(analysis.snapshot.uri.clone(), analysis.clone());
+        analysis
+    }
+
+    fn publish(&self, uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let _ = self.sender.send(Message::Notification(Notification::new(
+            PublishDiagnostics::METHOD.to_string(),
+            params,
+        )));
+    }
+}
+
+fn run_worker(jobs: Receiver<Job>, mut worker: Worker) {
+    for job in jobs {
+        // A bug in a rule must not take the editor's linter down with it.
+        if catch_unwind(AssertUnwindSafe(|| job(&mut worker))).is_err() {
+            eprintln!("plimsoll server: a job panicked; carrying on");
+        }
+    }
+}
+
+/// An open document and the version its newest push job must match.
+struct Open {
+    document: Document,
+    latest: Arc<AtomicI32>,
+    /// Distinguishes one opening of a URI from the next (pull result ids).
+    serial: u64,
+    /// The settings for it; recomputed when settings or config files change.
+    profile: Arc<Profile>,
+}
+
+struct Server {
+    sender: Sender<Message>,
+    jobs: Option<Sender<Job>>,
+    worker: Option<JoinHandle<()>>,
+    encoding: Encoding,
+    capabilities: ClientCapabilities,
+    /// The client pulls diagnostics (`textDocument/diagnostic`), so none are pushed.
+    pull: bool,
+    workspace: Workspace,
+    documents: HashMap<Uri, Open>,
+    serial: u64,
+    next_request: u64,
+    shutting_down: bool,
+    pending: Pending,
+}
+
+impl Server {
+    fn new(sender: Sender<Message>, params: InitializeParams, encoding: Encoding) -> Server {
+        let (jobs, receiver) = crossbeam_channel::unbounded::<Job>();
+        let worker_state = Worker {
+            sender: sender.clone(),
+            encoding,
+            cache: HashMap::new(),
+        };
+        let worker = std::thread::Builder::new()
+            .name("plimsoll-lint".into())
+            .spawn(move || run_worker(receiver, worker_state))
+            .ok();
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        #[allow(deprecated)]
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| uri_to_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(uri_to_path));
+        }
+        let mut server = Server {
+            sender,
+            jobs: Some(jobs),
+            worker,
+            encoding,
+            capabilities: params.capabilities,
+            pull,
+            workspace: Workspace::new(folders, EditorSettings::default()),
+            documents: HashMap::new(),
+            serial: 0,
+            next_request: 0,
+            shutting_down: false,
+            pending: Pending::default(),
+        };
+        if let Some(options) = &params.initialization_options {
+            server.take_editor_settings(options);
+        }
+        server
+    }
+
+    fn serve(&mut self, receiver: &Receiver<Message>) -> Result<(), String> {
+        for message in receiver {
+            match message {
+                Message::Request(request) => self.on_request(request),
+                Message::Notification(notification) => {
+                    if notification.method == "exit" {
+                        return if self.shutting_down {
+                            Ok(())
+                        } else {
+                            Err("language server: exit before shutdown".into())
+                        };
+                    }
+                    self.on_notification(notification);
+                }
+                // Answers to our own requests (capability registration, refresh).
+                Message::Response(_) => {}
+            }
+        }
+        Err("language server: the client closed the connection without exit".into())
+    }
+
+    fn stop_worker(&mut self) {
+        self.jobs = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+
+    fn send(&self, message: impl Into<Message>) {
+        let _ = self.sender.send(message.into());
+    }
+
+    fn queue(&self, job: impl FnOnce(&mut Worker) + Send + 'static) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Box::new(job));
+        }
+    }
+
+    fn notify_user(&self, notices: Vec<Notice>) {
+        for notice in notices {
+            if notice.show {
+                self.send(Notification::new(
+                    ShowMessage::METHOD.into(),
+                    ShowMessageParams {
+                        typ: notice.kind,
+                        message: notice.text.clone(),
+                    },
+                ));
+            }
+            self.send(Notification::new(
+                LogMessage::METHOD.into(),
+                LogMessageParams {
+                    typ: notice.kind,
+                    message: notice.text,
+                },
+            ));
+        }
+    }
+
+    fn request_client(&mut self, method: &str, params: serde_json::Value) {
+        self.next_request += 1;
+        let id = RequestId::from(format!("plimsoll-{}", self.next_request));
+        self.send(Request::new(id, method.to_string(), params));
+    }
+
+    // ----- requests -----
+
+    fn on_request(&mut self, request: Request) {
+        if self.shutting_down {
+            self.send(Response::new_err(
+                request.id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            ));
+            return;
+        }
+        match request.method.as_str() {
+            "shutdown" => {
+                self.shutting_down = true;
+                // Answer after the jobs queued so far, so nothing is sent after the reply.
+                let id = request.id;
+                self.queue(move |w| {
+                    let _ = w.sender.send(Response::new_ok(id, ()).into());
+                });
+            }
+            HoverRequest::METHOD => self.document_request::<HoverParams, _>(
+                request,
+                |p| p.text_document_position_params.text_document.uri.clone(),
+                |analysis, params, encoding| {
+                    let position = params.text_document_position_params.position;
+                    let offset =
+                        analysis
+                            .snapshot
+                            .lines
+                            .offset(position, analysis.text(), encoding);
+                    serde_json::to_value(hover(analysis, offset, encoding))
+                },
+            ),
+            CodeActionRequest::METHOD => self.document_request::<CodeActionParams, _>(
+                request,
+                |p| p.text_document.uri.clone(),
+                |analysis, params, encoding| {
+                    serde_json::to_value(code_actions(analysis, &params, encoding))
+                },
+            ),
+            DocumentDiagnosticRequest::METHOD => self.pull_diagnostics(request),
+            _ => self.send(Response::new_err(
+                request.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("plimsoll does not handle {}", request.method),
+            )),
+        }
+    }
+
+    /// Answer a request about one document on the worker; `null` for a
+    /// document that is not open.
+    fn document_request<P, F>(&mut self, request: Request, uri: impl Fn(&P) -> Uri, answer: F)
+    where
+        P: DeserializeOwned + Send + 'static,
+        F: FnOnce(&Analysis, P, Encoding) -> serde_json::Result<serde_json::Value> + Send + 'static,
+    {
+        let Some((id, params)) = self.parse_params::<P>(request) else {
+            return;
+        };
+        let Some(snapshot) = self.snapshot(&uri(&params)) else {
+            self.send(Response::new_ok(id, serde_json::Value::Null));
+            return;
+        };
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.insert(id.clone(), false);
+        }
+        let pending = self.pending.clone();
+        self.queue(move |w| {
+            // A request the client gave up on while it waited is not worked on.
+            let cancelled = pending
+                .lock()
+                .ok()
+                .and_then(|mut p| p.remove(&id))
+                .unwrap_or(false);
+            if cancelled {
+                let response =
+                    Response::new_err(id, REQUEST_CANCELLED, "cancelled by the client".into());
+                let _ = w.sender.send(response.into());
+                return;
+            }
+            let encoding = w.encoding;
+            let response = catch_unwind(AssertUnwindSafe(|| {
+                let analysis = w.analysis(snapshot);
+                answer(&analysis, params, encoding)
+            }));
+            let response = match response {
+                Ok(Ok(value)) => Response::new_ok(id, value),
+                Ok(Err(e)) => Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()),
+                Err(_) => Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    "plimsoll failed on this document (a bug: please report it)".into(),
+                ),
+            };
+            let _ = w.sender.send(response.into());
+        });
+    }
+
+    fn parse_params<P: DeserializeOwned>(&self, request: Request) -> Option<(RequestId, P)> {
+        let id = request.id.clone();
+        match serde_json::from_value(request.params) {
+            Ok(params) => Some((id, params)),
+            Err(e) => {
+                self.send(Response::new_err(
+                    id,
+                    ErrorCode::InvalidParams as i32,
+                    format!("{}: {e}", request.method),
+                ));
+                None
+            }
+        }
+    }
+
+    fn pull_diagnostics(&mut self, request: Request) {
+        let Some((id, params)) = self.parse_params::<DocumentDiagnosticParams>(request) else {
+            return;
+        };
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri) else {
+            let empty = full_report(None, Vec::new());
+            self.send(Response::new_ok(id, empty));
+            return;
+        };
+        let serial = self.documents.get(&uri).map_or(0, |d| d.serial);
+        let result_id = format!(
+            "{}.{serial}.{}",
+            snapshot.profile.generation, snapshot.version
+        );
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            let unchanged = DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id,
+                    },
+                }),
+            );
+            self.send(Response::new_ok(id, unchanged));
+            return;
+        }
+        self.queue(move |w| {
+            let encoding = w.encoding;
+            let analysis = w.analysis(snapshot);
+            let report = full_report(Some(result_id), analysis.lsp_diagnostics(encoding));
+            let _ = w.sender.send(Response::new_ok(id, report).into());
+        });
+    }
+
+    // ----- notifications -----
+
+    fn on_notification(&mut self, notification: Notification) {
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                if let Some(p) = self.parse_notification::<DidOpenTextDocumentParams>(notification)
+                {
+                    let doc = p.text_document;
+                    self.serial += 1;
+                    let (profile, notices) = self.workspace.profile_for(&doc.uri);
+                    self.notify_user(notices);
+                    let open = Open {
+                        document: Document::new(doc.text, doc.version),
+                        latest: Arc::new(AtomicI32::new(doc.version)),
+                        serial: self.serial,
+                        profile,
+                    };
+                    self.documents.insert(doc.uri.clone(), open);
+                    self.lint(&doc.uri);
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                if let Some(p) =
+                    self.parse_notification::<DidChangeTextDocumentParams>(notification)
+                {
+                    let uri = p.text_document.uri;
+                    if let Some(open) = self.documents.get_mut(&uri) {
+                        let version = p.text_document.version;
+                        open.document
+                            .apply_changes(p.content_changes, version, self.encoding);
+                        open.latest.store(version, Ordering::SeqCst);
+                        self.lint(&uri);
+                    }
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Some(p) = self.parse_notification::<DidCloseTextDocumentParams>(notification)
+                {
+                    let uri = p.text_document.uri;
+                    if let Some(open) = self.documents.remove(&uri) {
+                        // Queued jobs for it see the sentinel and do nothing.
+                        open.latest.store(i32::MIN, Ordering::SeqCst);
+                        let pull = self.pull;
+                        self.queue(move |w| {
+                            w.cache.remove(&uri);
+                            if !pull {
+                                w.publish(uri, None, Vec::new());
+                            }
+                        });
+                    }
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Some(p) =
+                    self.parse_notification::<DidChangeWatchedFilesParams>(notification)
+                {
+                    if p.changes.iter().any(|c| is_config_file(&c.uri)) {
+                        self.workspace.reload_configs();
+                        self.relint_all();
+                    }
+                }
+            }
+            DidChangeConfiguration::METHOD => {
+                if let Some(p) =
+                    self.parse_notification::<DidChangeConfigurationParams>(notification)
+                {
+                    if self.take_editor_settings(&p.settings) {
+                        self.relint_all();
+                    }
+                }
+            }
+            DidChangeWorkspaceFolders::METHOD => {
+                if let Some(p) =
+                    self.parse_notification::<DidChangeWorkspaceFoldersParams>(notification)
+                {
+                    let removed: Vec<PathBuf> = p
+                        .event
+                        .removed
+                        .iter()
+                        .filter_map(|f| uri_to_path(&f.uri))
+                        .collect();
+                    let mut folders: Vec<PathBuf> = self
+                        .workspace
+                        .folders
+                        .iter()
+                        .filter(|f| !removed.contains(f))
+                        .cloned()
+                        .collect();
+                    folders.extend(p.event.added.iter().filter_map(|f| uri_to_path(&f.uri)));
+                    self.workspace.set_folders(folders);
+                }
+            }
+            "$/cancelRequest" => {
+                if let Some(p) = self.parse_notification::<CancelParams>(notification) {
+                    let id = match p.id {
+                        NumberOrString::Number(n) => RequestId::from(n),
+                        NumberOrString::String(s) => RequestId::from(s),
+                    };
+                    if let Ok(mut pending) = self.pending.lock() {
+                        // Only requests still waiting; answered ones are gone from the map.
+                        if let Some(cancelled) = pending.get_mut(&id) {
+                            *cancelled = true;
+                        }
+                    }
+                }
+            }
+            // Save, trace settings...: nothing to do.
+            _ => {}
+        }
+    }
+
+    fn parse_notification<P: DeserializeOwned>(&self, notification: Notification) -> Option<P> {
+        match serde_json::from_value(notification.params) {
+            Ok(params) => Some(params),
+            Err(e) => {
+                self.notify_user(vec![Notice {
+                    kind: MessageType::ERROR,
+                    text: format!("plimsoll: bad {} notification: {e}", notification.method),
+                    show: false,
+                }]);
+                None
+            }
+        }
+    }
+
+    /// Read editor settings; `true` if they changed.
+    fn take_editor_settings(&mut self, value: &serde_json::Value) -> bool {
+        match EditorSettings::from_json(value) {
+            Ok(Some(settings)) => {
+                self.workspace.set_editor_settings(settings);
+                true
+            }
+            Ok(None) => false,
+            Err(message) => {
+                self.notify_user(vec![Notice {
+                    kind: MessageType::ERROR,
+                    text: message,
+                    show: true,
+                }]);
+                false
+            }
+        }
+    }
+
+    /// Ask the client to tell us when config files change, where it can.
+    fn register_watchers(&mut self) {
+        let dynamic = self
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|c| c.dynamic_registration)
+            .unwrap_or(false);
+        if !dynamic {
+            return;
+        }
+        let watchers: Vec<serde_json::Value> = [
+            "**/plimsoll.toml",
+            "**/.plimsoll.toml",
+            "**/.hadolint.yaml",
+            "**/.hadolint.yml",
+        ]
+        .iter()
+        .map(|glob| json!({ "globPattern": glob }))
+        .collect();
+        self.request_client(
+            RegisterCapability::METHOD,
+            json!({ "registrations": [{
+                "id": "plimsoll-config-files",
+                "method": DidChangeWatchedFiles::METHOD,
+                "registerOptions": { "watchers": watchers },
+            }]}),
+        );
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let open = self.documents.get(uri)?;
+        Some(Snapshot {
+            uri: uri.clone(),
+            version: open.document.version,
+            text: open.document.text.clone(),
+            lines: open.document.lines.clone(),
+            profile: open.profile.clone(),
+        })
+    }
+
+    /// Queue a push of this document's diagnostics (nothing in pull mode).
+    fn lint(&mut self, uri: &Uri) {
+        if self.pull {
+            return;
+        }
+        let Some(snapshot) = self.snapshot(uri) else {
+            return;
+        };
+        let Some(latest) = self.documents.get(uri).map(|d| d.latest.clone()) else {
+            return;
+        };
+        self.queue(move |w| {
+            if latest.load(Ordering::SeqCst) != snapshot.version {
+                return;
+            }
+            let version = snapshot.version;
+            let uri = snapshot.uri.clone();
+            let encoding = w.encoding;
+            let analysis = w.analysis(snapshot);
+            w.publish(uri, Some(version), analysis.lsp_diagnostics(encoding));
+        });
+    }
+
+    /// Settings or config files changed: new profiles for every open document,
+    /// then new diagnostics.
+    fn relint_all(&mut self) {
+        let uris: Vec<Uri> = self.documents.keys().cloned().collect();
+        for uri in &uris {
+            let (profile, notices) = self.workspace.profile_for(uri);
+            self.notify_user(notices);
+            if let Some(open) = self.documents.get_mut(uri) {
+                open.profile = profile;
+            }
+        }
+        if self.pull {
+            let refresh = self
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
+            if refresh {
+                self.request_client(WorkspaceDiagnosticRefresh::METHOD, serde_json::Value::Null);
+            }
+            return;
+        }
+        for uri in &uris {
+            self.lint(uri);
+        }
+    }
+}
+
+fn full_report(result_id: Option<String>, items: Vec<lsp_types::Diagnostic>) -> serde_json::Value {
+    let report = DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+        RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
+        },
+    ));
+    serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
+}
