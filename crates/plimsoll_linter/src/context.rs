@@ -33,6 +33,24 @@ pub fn wants_context(rules: &ResolvedRules) -> bool {
     })
 }
 
+/// Does any COPY/ADD of `file` take something from the build context (no
+/// `--from`, a source that is not a URL)? If none does, no context rule can
+/// find anything, and the walk is skipped.
+pub fn copies_from_context(file: &plimsoll_syntax::Dockerfile) -> bool {
+    file.instructions.iter().any(|instruction| {
+        instruction.flag("from").is_none()
+            && instruction.as_copy().is_some_and(|view| {
+                view.sources.iter().any(|source| {
+                    let lower = source.value.to_ascii_lowercase();
+                    !(lower.starts_with("http://")
+                        || lower.starts_with("https://")
+                        || lower.starts_with("git@")
+                        || lower.starts_with("<<"))
+                })
+            })
+    })
+}
+
 /// Reads into `context` the text of the files the context rules inspect for
 /// this Dockerfile: the entrypoint script it runs, and copied files whose
 /// content tells whether they hold a secret (`.npmrc`, keys). Returns the

@@ -407,7 +407,9 @@ fn lint_input(
     };
     let file = plimsoll_syntax::parse(&source);
     let mut context_notes = Vec::new();
-    let context = if plimsoll_linter::context::wants_context(&rules) {
+    let context = if plimsoll_linter::context::wants_context(&rules)
+        && plimsoll_linter::context::copies_from_context(&file)
+    {
         let dockerfile = match input {
             Input::File(path) => Some(path.as_path()),
             Input::Stdin { name, .. } => (name.as_os_str() != "-").then_some(name.as_path()),
@@ -449,6 +451,12 @@ fn lint_input(
         }
         context
     } else {
+        if args.verbose && !args.no_context {
+            eprintln!(
+                "context: {}: not read (no context rule selected, or nothing is copied from it)",
+                input.display()
+            );
+        }
         None
     };
     let mut output = lint_with_context(&source, &file, &rules, &settings.options, context.as_ref());
