@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::dockerignore::{find_ignore_file, DockerIgnore, IgnoreFile};
 use crate::walk::{walk_context, ContextEntry, ContextListing, EntryKind, WalkLimits};
@@ -40,6 +41,39 @@ pub struct IgnoreProblem {
     pub message: String,
 }
 
+/// Walks shared by the Dockerfiles of one run: the same folder with the same
+/// ignore file sends the same files, and a folder of fifty Dockerfiles should
+/// be walked once, not fifty times.
+#[derive(Debug, Default)]
+pub struct WalkCache {
+    listings: Mutex<HashMap<(PathBuf, Option<PathBuf>), ContextListing>>,
+}
+
+impl WalkCache {
+    fn listing(
+        &self,
+        key: (PathBuf, Option<PathBuf>),
+        walk: impl FnOnce() -> io::Result<ContextListing>,
+    ) -> io::Result<ContextListing> {
+        let cached = self
+            .listings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(listing) = cached {
+            return Ok(listing);
+        }
+        // Walk without holding the lock: other folders need not wait.
+        let listing = walk()?;
+        self.listings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, listing.clone());
+        Ok(listing)
+    }
+}
+
 /// What a build of one Dockerfile would send to the builder.
 #[derive(Debug)]
 pub struct BuildContext {
@@ -67,6 +101,18 @@ impl BuildContext {
         origin: ContextOrigin,
         limits: &WalkLimits,
     ) -> io::Result<Self> {
+        Self::load_shared(root, dockerfile, origin, limits, &WalkCache::default())
+    }
+
+    /// [`BuildContext::load`], reusing a walk of the same folder with the
+    /// same ignore file from `cache`.
+    pub fn load_shared(
+        root: &Path,
+        dockerfile: Option<&Path>,
+        origin: ContextOrigin,
+        limits: &WalkLimits,
+        cache: &WalkCache,
+    ) -> io::Result<Self> {
         let found = match dockerfile {
             Some(dockerfile) => find_ignore_file(dockerfile, root),
             None => {
@@ -85,7 +131,13 @@ impl BuildContext {
                 Err(problem) => ignore_problem = Some(problem),
             }
         }
-        let listing = walk_context(root, ignore.as_ref().map(|i| &i.rules), limits)?;
+        let key = (
+            root.to_path_buf(),
+            ignore.as_ref().map(|i: &LoadedIgnore| i.file.path.clone()),
+        );
+        let listing = cache.listing(key, || {
+            walk_context(root, ignore.as_ref().map(|i| &i.rules), limits)
+        })?;
         let mut context = Self::from_listing(root.to_path_buf(), origin, listing, ignore);
         context.ignore_problem = ignore_problem;
         Ok(context)
@@ -334,5 +386,32 @@ mod tests {
             BuildContext::load(tmp.path(), None, ContextOrigin::Explicit, &limits).expect("load");
         assert!(!context.is_complete());
         assert!(context.notes()[0].contains("walk stopped after 2 entries"));
+    }
+}
+
+#[cfg(test)]
+mod walk_cache_tests {
+    use super::*;
+
+    #[test]
+    fn one_walk_per_folder_and_ignore_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "a").unwrap();
+        let limits = WalkLimits::default();
+        let cache = WalkCache::default();
+        let load = |cache: &WalkCache| {
+            BuildContext::load_shared(dir.path(), None, ContextOrigin::Explicit, &limits, cache)
+                .unwrap()
+        };
+        assert!(load(&cache).entry("a.txt").is_some());
+        // A file created after the first walk is not seen through the cache
+        // (the same run) but is by a fresh walk.
+        std::fs::write(dir.path().join("b.txt"), "b").unwrap();
+        assert!(load(&cache).entry("b.txt").is_none());
+        assert!(load(&WalkCache::default()).entry("b.txt").is_some());
+        // Another ignore file is another walk.
+        std::fs::write(dir.path().join(".dockerignore"), "a.txt\n").unwrap();
+        let ignored = load(&cache);
+        assert!(ignored.entry("a.txt").is_none() && ignored.entry("b.txt").is_some());
     }
 }

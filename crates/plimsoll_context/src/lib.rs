@@ -24,7 +24,7 @@ mod gopath;
 mod goregex;
 mod walk;
 
-pub use context::{BuildContext, ContextOrigin, IgnoreProblem, LoadedIgnore};
+pub use context::{BuildContext, ContextOrigin, IgnoreProblem, LoadedIgnore, WalkCache};
 pub use copy::{resolve_copy_source, CopySourceError};
 pub use dockerignore::{
     find_ignore_file, DockerIgnore, IgnoreFile, IgnoreFileKind, IgnorePattern, PatternError,

@@ -10,7 +10,7 @@ use plimsoll_syntax::Dockerfile;
 
 pub use plimsoll_context::{
     BuildContext, ContextEntry, ContextListing, ContextOrigin, EntryKind, IgnoreFileKind,
-    Truncation, WalkLimits,
+    Truncation, WalkCache, WalkLimits,
 };
 
 use crate::rules::context as family;

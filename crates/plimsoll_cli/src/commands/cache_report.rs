@@ -11,6 +11,7 @@ use crate::args::{CacheReportArgs, CacheReportFormat};
 use crate::ExitStatus;
 
 use super::context::{context_relative, load, ContextChoice};
+use plimsoll_linter::context::WalkCache;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -35,7 +36,7 @@ pub fn run(args: &CacheReportArgs, out: &mut dyn Write) -> Result<ExitStatus, St
         explicit: args.context.as_deref(),
         disabled: args.no_context,
     };
-    let context = load(Some(&args.file), &choice)?;
+    let context = load(Some(&args.file), &choice, &WalkCache::default())?;
     let changed: Vec<String> = args
         .changed
         .iter()

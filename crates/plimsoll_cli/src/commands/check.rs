@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use plimsoll_linter::config::{self, Config, Threshold};
+use plimsoll_linter::context::WalkCache;
 use plimsoll_linter::fix::{fix_source, AppliedFix};
 use plimsoll_linter::shellcheck::Shellcheck;
 use plimsoll_linter::{lint_with_context, Settings, Severity};
@@ -50,12 +51,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
     let inputs = collect_inputs(args, &mut errors)?;
     let configs = load_configs(args, &inputs, &mut errors)?;
     let shellcheck = find_shellcheck(args)?;
+    let walks = WalkCache::default();
 
     let lint_one = |input: &Input| {
         let config = configs
             .get(&config_key(input.path()))
             .and_then(|c| c.as_ref());
-        lint_input(input, config, args, shellcheck.as_ref())
+        lint_input(input, config, args, shellcheck.as_ref(), &walks)
     };
     // One file (a pre-commit hook, an editor save) does not need a thread pool:
     // starting rayon's threads costs more than linting a small file.
@@ -365,6 +367,7 @@ fn lint_input(
     config: Option<&Config>,
     args: &CheckArgs,
     shellcheck: Option<&Shellcheck>,
+    walks: &WalkCache,
 ) -> Result<(FileReport, FileFixes), String> {
     let max_size = args
         .max_file_size
@@ -419,7 +422,7 @@ fn lint_input(
             disabled: args.no_context,
         };
         let started = std::time::Instant::now();
-        let mut context = super::context::load(dockerfile, &choice)?;
+        let mut context = super::context::load(dockerfile, &choice, walks)?;
         if let Some(loaded) = &mut context {
             context_notes = loaded.notes();
             match plimsoll_linter::context::prepare(loaded, &source, &file) {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use plimsoll_linter::context::{BuildContext, ContextOrigin, WalkLimits};
+use plimsoll_linter::context::{BuildContext, ContextOrigin, WalkCache, WalkLimits};
 
 /// Which context to use for one Dockerfile.
 pub struct ContextChoice<'a> {
@@ -26,18 +26,28 @@ fn folder_of(dockerfile: &Path) -> PathBuf {
 pub fn load(
     dockerfile: Option<&Path>,
     choice: &ContextChoice<'_>,
+    walks: &WalkCache,
 ) -> Result<Option<BuildContext>, String> {
     if choice.disabled {
         return Ok(None);
     }
     let limits = limits_from_env();
     match (choice.explicit, dockerfile) {
-        (Some(dir), _) => BuildContext::load(dir, dockerfile, ContextOrigin::Explicit, &limits)
-            .map(Some)
-            .map_err(|e| format!("build context {}: {e}", dir.display())),
+        (Some(dir), _) => {
+            BuildContext::load_shared(dir, dockerfile, ContextOrigin::Explicit, &limits, walks)
+                .map(Some)
+                .map_err(|e| format!("build context {}: {e}", dir.display()))
+        }
         (None, Some(file)) => {
             let dir = folder_of(file);
-            Ok(BuildContext::load(&dir, Some(file), ContextOrigin::DockerfileFolder, &limits).ok())
+            Ok(BuildContext::load_shared(
+                &dir,
+                Some(file),
+                ContextOrigin::DockerfileFolder,
+                &limits,
+                walks,
+            )
+            .ok())
         }
         (None, None) => Ok(None),
     }
