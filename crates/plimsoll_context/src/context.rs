@@ -387,11 +387,6 @@ mod tests {
         assert!(!context.is_complete());
         assert!(context.notes()[0].contains("walk stopped after 2 entries"));
     }
-}
-
-#[cfg(test)]
-mod walk_cache_tests {
-    use super::*;
 
     #[test]
     fn one_walk_per_folder_and_ignore_file() {

@@ -163,17 +163,17 @@ impl ContextCopy<'_> {
 
     /// The instruction's arguments as written, for messages: `COPY . .`.
     pub fn describe(&self) -> String {
-        let words: Vec<&str> = self
-            .instruction
-            .args
-            .iter()
-            .map(|a| a.value.as_str())
-            .collect();
-        format!("{} {}", self.instruction.keyword_text, words.join(" "))
+        as_written(self.instruction)
     }
 }
 
 /// Is `path` the same as `dir` or inside it?
+/// A COPY/ADD as written, for messages: keyword and arguments (`COPY . .`).
+pub(crate) fn as_written(instruction: &Instruction) -> String {
+    let words: Vec<&str> = instruction.args.iter().map(|a| a.value.as_str()).collect();
+    format!("{} {}", instruction.keyword_text, words.join(" "))
+}
+
 pub(crate) fn is_within(path: &str, dir: &str) -> bool {
     let (path, dir) = (normalize_path(path), normalize_path(dir));
     path == dir || dir == "/" || path.starts_with(&format!("{dir}/"))

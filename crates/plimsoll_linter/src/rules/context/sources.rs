@@ -50,13 +50,7 @@ impl ContextSource<'_> {
 
     /// The instruction as written, for messages: `COPY . .` (long ones cut).
     pub fn describe(&self) -> String {
-        let words: Vec<&str> = self
-            .instruction
-            .args
-            .iter()
-            .map(|a| a.value.as_str())
-            .collect();
-        let text = format!("{} {}", self.instruction.keyword_text, words.join(" "));
+        let text = crate::rules::copy_paths::as_written(self.instruction);
         if text.chars().count() > 60 {
             format!("{}…", text.chars().take(59).collect::<String>())
         } else {
