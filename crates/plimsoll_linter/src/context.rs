@@ -6,7 +6,10 @@
 //! snapshot: all disk access happens here and in `plimsoll_context`, bounded
 //! in entries, time and bytes, and never through a symlink.
 
-use plimsoll_syntax::Dockerfile;
+use std::path::PathBuf;
+
+use plimsoll_context::DockerIgnore;
+use plimsoll_syntax::{Dockerfile, Keyword};
 
 pub use plimsoll_context::{
     BuildContext, ContextEntry, ContextListing, ContextOrigin, EntryKind, IgnoreFileKind,
@@ -107,4 +110,131 @@ pub fn prepare(
     wanted.dedup();
     wanted.truncate(MAX_FILES_READ);
     Ok(context.read_texts(&wanted, MAX_TEXT_BYTES))
+}
+
+/// The ignore file a `.dockerignore` fix writes for this context: the one in
+/// force (`<name>.Dockerfile.dockerignore` beside the Dockerfile, or
+/// `<context>/.dockerignore`), else `<context>/.dockerignore`, created. `None`
+/// when an ignore file exists that Docker refuses: new lines would not help.
+pub fn ignore_fix_target(context: &BuildContext) -> Option<PathBuf> {
+    if context.ignore_problem.is_some() {
+        return None;
+    }
+    Some(match &context.ignore {
+        Some(loaded) => loaded.file.path.clone(),
+        None => context.root.join(".dockerignore"),
+    })
+}
+
+/// The patterns of the ignore file in force, one per line (comments and
+/// blank lines dropped): what new lines are appended to.
+pub fn ignore_patterns_text(context: &BuildContext) -> String {
+    context.ignore.as_ref().map_or_else(String::new, |loaded| {
+        loaded
+            .rules
+            .patterns()
+            .iter()
+            .map(|p| format!("{}\n", p.source()))
+            .collect()
+    })
+}
+
+/// The context paths this Dockerfile reads by name, which an ignore line
+/// must never hide: what each `COPY`/`ADD` source other than the whole
+/// context names (the file or directory, or each match of a wildcard), and
+/// the same for `RUN --mount=type=bind` sources. Sorted, without repeats.
+pub fn protected_paths(source: &str, file: &Dockerfile, context: &BuildContext) -> Vec<String> {
+    let model = SemanticModel::new(source, file);
+    protected_paths_of(&model, context)
+}
+
+pub(crate) fn protected_paths_of(model: &SemanticModel<'_>, context: &BuildContext) -> Vec<String> {
+    let mut patterns: Vec<(String, Vec<String>)> = family::sources::context_sources(model)
+        .into_iter()
+        .filter(|s| !s.is_whole_context())
+        .map(|s| (s.path, s.excludes))
+        .collect();
+    for stage in &model.stages {
+        for (_, instruction) in model.stage_instructions(stage) {
+            if instruction.keyword != Keyword::Run {
+                continue;
+            }
+            for mount in instruction.flags.iter().filter(|f| f.name == "mount") {
+                let Some(value) = &mount.value else { continue };
+                let fields: Vec<(&str, &str)> = value
+                    .split(',')
+                    .map(|f| f.split_once('=').unwrap_or((f, "")))
+                    .collect();
+                let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+                // `bind` is the default type; `from` mounts another image or stage.
+                if get("from").is_some() || get("type").is_some_and(|t| t != "bind") {
+                    continue;
+                }
+                let source = get("source").or_else(|| get("src")).unwrap_or(".");
+                if !family::sources::clean(source).is_empty() {
+                    patterns.push((source.to_owned(), Vec::new()));
+                }
+            }
+        }
+    }
+    let mut paths: Vec<String> = Vec::new();
+    for (pattern, excludes) in &patterns {
+        let Some(taken) = family::sources::resolve_pattern(pattern, excludes, &context.listing)
+        else {
+            continue;
+        };
+        // What the source names: a file or directory, or each wildcard match.
+        // Leaving out part of a copied directory is what a fix may do.
+        let taken_paths: std::collections::HashSet<&str> =
+            taken.iter().map(|e| e.path.as_str()).collect();
+        paths.extend(
+            taken
+                .iter()
+                .filter(|e| {
+                    !e.path
+                        .match_indices('/')
+                        .any(|(i, _)| taken_paths.contains(&e.path[..i]))
+                })
+                .map(|e| e.path.clone()),
+        );
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// The first of `protected` that the ignore patterns `existing` followed by
+/// `lines` leave out and `existing` alone does not: `Ok(None)` when the new
+/// lines hide nothing this Dockerfile reads by name. `Err` names a line
+/// Docker would refuse.
+pub fn newly_excluded(
+    existing: &str,
+    lines: &[String],
+    protected: &[String],
+) -> Result<Option<String>, String> {
+    let before = DockerIgnore::parse(existing).map_err(|e| e.to_string())?;
+    let mut text = existing.to_owned();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let after = DockerIgnore::parse(&text).map_err(|e| e.to_string())?;
+    Ok(protected
+        .iter()
+        .find(|p| after.is_excluded(p) && !before.is_excluded(p))
+        .cloned())
+}
+
+/// `path` as an ignore line that means exactly it, or `None` when a
+/// character of it would be read as a pattern (`*`, `?`, `[`, `\\`, a
+/// leading `!` or `#`, surrounding spaces).
+pub(crate) fn literal_ignore_line(path: &str) -> Option<String> {
+    let plain = !path.is_empty()
+        && !path.contains(['*', '?', '[', '\\', '\n', '\r'])
+        && !path.starts_with(['!', '#'])
+        && path.trim() == path;
+    plain.then(|| path.to_owned())
 }

@@ -1,6 +1,8 @@
 //! What a rule reports: one [`Diagnostic`] type for every consumer (terminal,
 //! JSON, SARIF, LSP). miette and friends are renderers, not the data model.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 use plimsoll_syntax::Span;
@@ -79,13 +81,45 @@ impl Edit {
     }
 }
 
-/// Text edits that resolve one diagnostic. Edits never overlap.
+/// A change a fix makes to a file other than the Dockerfile being linted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FileChange {
+    /// Append `lines` to the file at `path`, creating it when missing. Lines
+    /// the file already has are skipped; its content and final newline are
+    /// kept. Used for the `.dockerignore` the build reads (the caller checks
+    /// that `path` is that file, and writes nothing through a symlink).
+    AppendLines {
+        path: PathBuf,
+        lines: Vec<String>,
+        /// A `# ...` comment line written above the new lines, if any.
+        comment: Option<String>,
+    },
+}
+
+impl FileChange {
+    /// The file this change writes.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            FileChange::AppendLines { path, .. } => path,
+        }
+    }
+}
+
+/// What resolves one diagnostic: text edits of the Dockerfile (never
+/// overlapping) and, rarely, changes to other files (`.dockerignore`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, for `--show-fixes` and editor quick-fix titles.
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Changes to other files. A fix that has some cannot be applied by
+    /// editing the Dockerfile alone: [`crate::fix::fix_source`] leaves it
+    /// out, and callers that write files apply it (the CLI does, with
+    /// `--unsafe-fixes`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub file_changes: Vec<FileChange>,
 }
 
 impl Fix {
@@ -94,6 +128,7 @@ impl Fix {
             applicability: Applicability::Safe,
             title: title.into(),
             edits,
+            file_changes: Vec::new(),
         }
     }
 
@@ -102,6 +137,17 @@ impl Fix {
             applicability: Applicability::Unsafe,
             title: title.into(),
             edits,
+            file_changes: Vec::new(),
+        }
+    }
+
+    /// An unsafe fix that changes only other files, not the Dockerfile.
+    pub fn unsafe_file_changes(title: impl Into<String>, file_changes: Vec<FileChange>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            title: title.into(),
+            edits: Vec::new(),
+            file_changes,
         }
     }
 }

@@ -55,6 +55,48 @@ pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
     out
 }
 
+/// The text of a file after appending `lines` to `existing` (`None`: the
+/// file does not exist yet), or `None` when it already has every line.
+/// Existing content is kept byte for byte; a missing final newline is added
+/// before the new lines; lines already there (compared without surrounding
+/// whitespace) and repeated lines are skipped. `comment` goes above the new
+/// lines.
+pub fn append_lines(
+    existing: Option<&str>,
+    lines: &[String],
+    comment: Option<&str>,
+) -> Option<String> {
+    let text = existing.unwrap_or("");
+    let mut present: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut added: Vec<&str> = Vec::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() || present.contains(&line) {
+            continue;
+        }
+        present.push(line);
+        added.push(line);
+    }
+    if added.is_empty() {
+        return None;
+    }
+    let mut out = text.to_owned();
+    if !out.is_empty() && !out.ends_with('\n') {
+        // Keep the file's own line ending style.
+        out.push_str(if out.contains("\r\n") { "\r\n" } else { "\n" });
+    }
+    let newline = if out.contains("\r\n") { "\r\n" } else { "\n" };
+    if let Some(comment) = comment {
+        out.push_str(comment);
+        out.push_str(newline);
+    }
+    for line in added {
+        out.push_str(line);
+        out.push_str(newline);
+    }
+    Some(out)
+}
+
 /// Apply safe fixes (and unsafe ones when `unsafe_fixes`) until nothing changes.
 pub fn fix_source(
     source: &str,
@@ -75,6 +117,10 @@ pub fn fix_source(
         for d in &diagnostics {
             let Some(fix) = &d.fix else { continue };
             if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
+                continue;
+            }
+            // Changes to other files are the caller's to apply (see `append_lines`).
+            if !fix.file_changes.is_empty() {
                 continue;
             }
             if fix
@@ -184,6 +230,28 @@ mod tests {
         let output = lint(safe, &file, &settings.resolve(), &settings.options);
         assert_eq!(output.diagnostics.len(), 1);
         assert!(output.diagnostics[0].fix.is_none());
+    }
+
+    #[test]
+    fn append_lines_keeps_content_and_skips_present_lines() {
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            append_lines(None, &lines(&["node_modules", ".git"]), Some("# added")).as_deref(),
+            Some("# added\nnode_modules\n.git\n")
+        );
+        // No final newline: one is added before the new lines.
+        assert_eq!(
+            append_lines(Some("*.log"), &lines(&[".git", "*.log", ".git"]), None).as_deref(),
+            Some("*.log\n.git\n")
+        );
+        assert_eq!(
+            append_lines(Some("a\r\n .git \r\n"), &lines(&[".git", "b"]), None).as_deref(),
+            Some("a\r\n .git \r\nb\r\n")
+        );
+        assert_eq!(
+            append_lines(Some(".git\n"), &lines(&[".git"]), Some("# c")),
+            None
+        );
     }
 
     #[test]

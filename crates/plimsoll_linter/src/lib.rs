@@ -43,7 +43,7 @@ mod text_edit;
 
 pub use api::{apply_fix, find_rule, fix_all, lint_source, rules};
 pub use checker::Checker;
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, FileChange, Fix, Severity};
 pub use lint::{lint, lint_with_context, LintOutput, LintWarning};
 pub use rule::{Category, Described, Rule, RuleMeta};
 pub use settings::{FixMode, ResolvedRules, RuleOptions, Settings};

@@ -1,6 +1,11 @@
 use plimsoll_context::{BuildContext, EntryKind};
 
 use crate::checker::Checker;
+use crate::context::{
+    ignore_fix_target, ignore_patterns_text, literal_ignore_line, newly_excluded,
+    protected_paths_of,
+};
+use crate::diagnostic::{FileChange, Fix};
 use crate::rule::{declare_rule, Rule};
 
 use super::copy_ignored_file::ignore_file_name;
@@ -45,19 +50,29 @@ declare_rule! {
     /// node_modules
     /// ```
     ///
-    /// ## Why no automatic fix
-    /// The fix belongs in another file, and `.dockerignore` is shared: every
-    /// Dockerfile built with this context (and `docker compose` services)
-    /// reads it, while plimsoll can only check that the new lines break no
-    /// `COPY` of this Dockerfile. The exact lines are in the message for you
-    /// to add.
+    /// ## Fix safety
+    /// The fix appends the lines to the ignore file the build reads
+    /// (`<name>.Dockerfile.dockerignore` beside the Dockerfile when there is
+    /// one, else `.dockerignore` in the context, created if missing) under a
+    /// `# added by plimsoll (context-bloat)` comment. It is unsafe: that file
+    /// is shared by every Dockerfile and `docker compose` service built with
+    /// this context, and a later `RUN` may use what the directory holds (a
+    /// binary built on the host in `target/`). Before offering a line,
+    /// plimsoll checks with Docker's matcher that the file with the new lines
+    /// still sends every file, directory and wildcard match that a `COPY`,
+    /// `ADD` or `RUN --mount=type=bind` of this Dockerfile names; a
+    /// `**/node_modules` that would hide one falls back to the directory's own
+    /// path, and a directory no line can leave out safely gets none. When
+    /// `plimsoll check --fix --unsafe-fixes` writes the file, it checks again
+    /// against the file as it is then and against every Dockerfile of the
+    /// run that reads it, and never writes through a symlink.
     pub struct ContextBloat {
         name: "context-bloat",
         code: "PL603",
         aliases: [],
         category: Size,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         summary: "COPY pulls .git, node_modules, caches or build outputs into the image",
     }
 }
@@ -171,6 +186,9 @@ impl Rule for ContextBloat {
                 .iter()
                 .any(|n| n == root || n.starts_with(&format!("{root}/")))
         };
+        let target = ignore_fix_target(context);
+        let protected = protected_paths_of(model, context);
+        let existing = ignore_patterns_text(context);
         for source in &sources {
             let Some(taken) = source.resolve(&context.listing) else {
                 continue;
@@ -239,22 +257,79 @@ impl Rule for ContextBloat {
                 human_bytes(total_bytes),
                 join_list(&parts, 5)
             );
-            let mut lines: Vec<String> = found.iter().map(|b| b.line.clone()).collect();
-            lines.dedup();
-            let mut seen = std::collections::HashSet::new();
-            lines.retain(|l| seen.insert(l.clone()));
-            checker.report(source.arg.span, message).help(format!(
-                "add {} {} to `{}`",
-                if lines.len() == 1 {
-                    "the line"
-                } else {
-                    "the lines"
-                },
-                name_list(&lines, lines.len()),
-                ignore_file_name(context)
-            ));
+            let (lines, unsafe_roots) = ignore_lines(&found, &existing, &protected);
+            let file_name = ignore_file_name(context);
+            let mut help = if lines.is_empty() {
+                "copy only what the image needs".to_owned()
+            } else {
+                format!(
+                    "add {} {} to `{file_name}`",
+                    if lines.len() == 1 {
+                        "the line"
+                    } else {
+                        "the lines"
+                    },
+                    name_list(&lines, lines.len()),
+                )
+            };
+            if !unsafe_roots.is_empty() {
+                help.push_str(&format!(
+                    "; an ignore line for {} would also hide a source this Dockerfile names",
+                    name_list(&unsafe_roots, 3)
+                ));
+            }
+            let diagnostic = checker.report(source.arg.span, message);
+            diagnostic.help(help);
+            if let (Some(path), false) = (&target, lines.is_empty()) {
+                diagnostic.fix(Fix::unsafe_file_changes(
+                    format!("Add {} to `{file_name}`", name_list(&lines, 3)),
+                    vec![FileChange::AppendLines {
+                        path: path.clone(),
+                        lines,
+                        comment: Some(format!("# added by plimsoll ({})", ContextBloat::META.name)),
+                    }],
+                ));
+            }
         }
     }
+}
+
+/// The ignore lines that keep `found` out without hiding anything in
+/// `protected`: each directory's usual line, else its own path. Also the
+/// directories for which neither is safe.
+fn ignore_lines(
+    found: &[Bloat],
+    existing: &str,
+    protected: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let mut lines: Vec<String> = Vec::new();
+    let mut unsafe_roots = Vec::new();
+    for bloat in found {
+        // `**/name` lines use only known names; a path is checked for pattern characters.
+        let usual = if bloat.line == bloat.root {
+            literal_ignore_line(&bloat.line)
+        } else {
+            Some(bloat.line.clone())
+        };
+        let mut candidates: Vec<String> = [usual, literal_ignore_line(&bloat.root)]
+            .into_iter()
+            .flatten()
+            .collect();
+        candidates.dedup();
+        if candidates.iter().any(|c| lines.contains(c)) {
+            continue;
+        }
+        let safe = candidates.into_iter().find(|candidate| {
+            let mut with = lines.clone();
+            with.push(candidate.clone());
+            matches!(newly_excluded(existing, &with, protected), Ok(None))
+        });
+        match safe {
+            Some(line) => lines.push(line),
+            None => unsafe_roots.push(bloat.root.clone()),
+        }
+    }
+    (lines, unsafe_roots)
 }
 
 #[cfg(test)]

@@ -1,6 +1,11 @@
 use plimsoll_context::EntryKind;
 
 use crate::checker::Checker;
+use crate::context::{
+    ignore_fix_target, ignore_patterns_text, literal_ignore_line, newly_excluded,
+    protected_paths_of,
+};
+use crate::diagnostic::{FileChange, Fix};
 use crate::rule::{declare_rule, Rule};
 
 use super::copy_ignored_file::ignore_file_name;
@@ -41,13 +46,25 @@ declare_rule! {
     /// Keep them out of the context with `.dockerignore`, copy only what the
     /// image needs, and give the build its credentials with
     /// `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`.
+    ///
+    /// ## Fix safety
+    /// The fix appends a line naming each secret file (`.env`,
+    /// `certs/server.key`) to the ignore file the build reads
+    /// (`<name>.Dockerfile.dockerignore` beside the Dockerfile when there is
+    /// one, else `.dockerignore` in the context, created if missing). It is
+    /// unsafe: the file is shared by every Dockerfile and `docker compose`
+    /// service built with this context, and an application that reads its
+    /// `.env` at start-up will not find it any more (pass its values at run
+    /// time instead). No fix is offered for a secret the Dockerfile copies by
+    /// name: plimsoll checks with Docker's matcher that every source a `COPY`,
+    /// `ADD` or `RUN --mount=type=bind` names is still sent.
     pub struct SecretInContext {
         name: "secret-in-context",
         code: "PL602",
         aliases: [],
         category: Security,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         summary: "COPY/ADD puts secret-looking files from the build context into the image",
     }
 }
@@ -158,6 +175,9 @@ impl Rule for SecretInContext {
         let Some(context) = checker.context else {
             return;
         };
+        let target = ignore_fix_target(context);
+        let protected = protected_paths_of(checker.model, context);
+        let existing = ignore_patterns_text(context);
         for source in context_sources(checker.model) {
             let Some(taken) = source.resolve(&context.listing) else {
                 continue;
@@ -187,12 +207,30 @@ impl Rule for SecretInContext {
                 source.describe(),
                 join_list(&named, 6)
             );
-            checker.report(source.arg.span, message).help(format!(
-                "add {} to `{}` (or copy only what the image needs); pass build-time \
+            let file_name = ignore_file_name(context);
+            let diagnostic = checker.report(source.arg.span, message);
+            diagnostic.help(format!(
+                "add {} to `{file_name}` (or copy only what the image needs); pass build-time \
                  credentials with `RUN --mount=type=secret`",
                 name_list(&paths, 6),
-                ignore_file_name(context)
             ));
+            // One line per file, all or nothing: a fix that keeps one secret in is no fix.
+            let lines: Option<Vec<String>> = paths.iter().map(|p| literal_ignore_line(p)).collect();
+            let fix = lines
+                .filter(|lines| matches!(newly_excluded(&existing, lines, &protected), Ok(None)));
+            if let (Some(path), Some(lines)) = (&target, fix) {
+                diagnostic.fix(Fix::unsafe_file_changes(
+                    format!("Add {} to `{file_name}`", name_list(&lines, 3)),
+                    vec![FileChange::AppendLines {
+                        path: path.clone(),
+                        lines,
+                        comment: Some(format!(
+                            "# added by plimsoll ({})",
+                            SecretInContext::META.name
+                        )),
+                    }],
+                ));
+            }
         }
     }
 }
