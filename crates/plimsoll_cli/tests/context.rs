@@ -183,7 +183,8 @@ fn context_bloat_counts_directories_and_proposes_ignore_lines() {
     );
     let output = plimsoll(root, &["check", "--select", "context-bloat", "Dockerfile"]);
     assert_eq!(stderr(&output), "");
-    // Line 6 is reported without `.git`: that stage runs git on it.
+    // Line 6 is reported without `.git`: that stage runs git on it. So line
+    // 3 gets no ignore line for `.git` either: the ignore file is the build's.
     insta::assert_snapshot!("context-bloat__fires", stdout(&output));
 
     // Directories the Dockerfile asks for by name are wanted.
@@ -590,4 +591,473 @@ fn context_rules_stay_silent_when_not_selected() {
         ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).expect("read")
+}
+
+#[test]
+fn unsafe_fix_creates_dockerignore_and_the_rerun_is_clean() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    let dockerfile = read(&root.join("Dockerfile"));
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "--show-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        stderr(&output),
+        "fixed: .dockerignore: Add `node_modules` and `.git` to `.dockerignore` (context-bloat)\n"
+    );
+    // The report after fixing comes from a fresh walk: nothing is left.
+    assert_eq!(stdout(&output), "All checks passed.\n");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        read(&root.join(".dockerignore")),
+        "# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
+    );
+    assert_eq!(read(&root.join("Dockerfile")), dockerfile);
+    let again = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        findings(&again),
+        [("entrypoint-script-exec".to_owned(), 16)]
+    );
+    // A second fix run has nothing to add.
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stdout(&output), "All checks passed.\n");
+    assert_eq!(
+        read(&root.join(".dockerignore")),
+        "# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
+    );
+}
+
+#[test]
+fn unsafe_fix_extends_an_existing_dockerignore() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    // No final newline, a comment and an exception: all kept as they are.
+    tree(root, &[(".dockerignore", "# logs\n*.log\n!keep.log")]);
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "All checks passed.\n");
+    assert_eq!(
+        read(&root.join(".dockerignore")),
+        "# logs\n*.log\n!keep.log\n# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
+    );
+}
+
+#[test]
+fn the_dockerfile_specific_ignore_file_gets_the_lines() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    tree(
+        root,
+        &[
+            ("Dockerfile.dockerignore", "*.md\n"),
+            (".dockerignore", "README.md\n"),
+        ],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "All checks passed.\n");
+    assert_eq!(
+        read(&root.join("Dockerfile.dockerignore")),
+        "*.md\n# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
+    );
+    assert_eq!(read(&root.join(".dockerignore")), "README.md\n");
+}
+
+#[test]
+fn safe_fixes_and_diff_never_write_the_ignore_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    // `--fix` alone: the fix is unsafe, so nothing is written and the finding stays.
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--format",
+            "json",
+            "--fix",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&output), [("context-bloat".to_owned(), 5)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!root.join(".dockerignore").exists());
+    // `--diff`: the new file as a diff, nothing written.
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--diff",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        stdout(&output),
+        "--- /dev/null\n+++ .dockerignore\n@@ -0,0 +1,3 @@\n\
+         +# added by plimsoll (context-bloat)\n+node_modules\n+.git\n"
+    );
+    assert_eq!(stderr(&output), "Would fix 1 problem(s) in 1 file(s).\n");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!root.join(".dockerignore").exists());
+    // An existing file: a diff against it, still nothing written.
+    tree(root, &[(".dockerignore", "*.log\n")]);
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--diff",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        stdout(&output),
+        "--- .dockerignore\n+++ .dockerignore\n@@ -1 +1,4 @@\n *.log\n\
+         +# added by plimsoll (context-bloat)\n+node_modules\n+.git\n"
+    );
+    assert_eq!(read(&root.join(".dockerignore")), "*.log\n");
+}
+
+#[test]
+fn no_ignore_line_that_would_hide_a_named_source() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    filler(root, "web/node_modules/react", 3, 100);
+    filler(root, "vendor/node_modules/patched", 2, 100);
+    tree(
+        root,
+        &[(
+            "Dockerfile",
+            "FROM node:22-slim\nWORKDIR /app\nCOPY . .\n\
+             COPY vendor/node_modules/patched /opt/patched\n\
+             RUN --mount=type=bind,source=node_modules,target=/app/node_modules npm run build\n",
+        )],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    // `node_modules` is mounted by the RUN: no line for it. `**/node_modules`
+    // would hide the named `vendor/node_modules/patched`: `web`'s own path instead.
+    assert_eq!(
+        json[0]["help"],
+        "add the lines `.git` and `web/node_modules` to `.dockerignore`; an ignore line for \
+         `node_modules` would also hide what this Dockerfile uses"
+    );
+    assert_eq!(
+        json[0]["fix"]["file_changes"][0]["lines"],
+        serde_json::json!([".git", "web/node_modules"])
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "node_modules is still sent");
+    assert_eq!(
+        read(&root.join(".dockerignore")),
+        "# added by plimsoll (context-bloat)\n.git\nweb/node_modules\n"
+    );
+
+    // When every bloated directory is named somewhere, there is no fix at all.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    filler(root, "node_modules/left-pad", 3, 100);
+    tree(
+        root,
+        &[
+            ("package.json", "{}\n"),
+            (
+                "Dockerfile",
+                "FROM node:22-slim\nCOPY . /app\n\
+                 RUN --mount=type=bind,source=node_modules,target=/m ls /m\n",
+            ),
+        ],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(findings(&output), [("context-bloat".to_owned(), 2)]);
+    assert_eq!(json[0]["fix"], serde_json::Value::Null);
+    plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert!(!root.join(".dockerignore").exists());
+}
+
+#[test]
+fn a_fix_is_dropped_when_another_dockerfile_of_the_run_names_the_directory() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    // Same folder, same `.dockerignore`: this one needs node_modules.
+    tree(
+        root,
+        &[(
+            "tools.Dockerfile",
+            "FROM node:22-slim\nCOPY node_modules/ /opt/node_modules/\n",
+        )],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            ".",
+        ],
+    );
+    assert!(
+        stderr(&output).contains(
+            "warning: .dockerignore: fix `Add `node_modules` and `.git` to `.dockerignore`` \
+             (context-bloat) of ./Dockerfile not applied: it would hide `node_modules`"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!root.join(".dockerignore").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_dockerignore_is_never_written() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    tree(outside.path(), &[("shared.ignore", "*.log\n")]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    std::os::unix::fs::symlink(
+        outside.path().join("shared.ignore"),
+        root.join(".dockerignore"),
+    )
+    .expect("symlink");
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert!(
+        stderr(&output).contains("is a symbolic link, which plimsoll never writes through"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(&outside.path().join("shared.ignore")), "*.log\n");
+}
+
+#[test]
+fn secret_in_context_fix_names_each_secret_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    python_app(root);
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "secret-in-context,context-bloat",
+            "--fix",
+            "--unsafe-fixes",
+            "--show-fixes",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        stdout(&output),
+        "All checks passed.\n",
+        "{}",
+        stderr(&output)
+    );
+    // Both rules' lines, each under its own comment, after the user's own.
+    assert_eq!(
+        read(&root.join(".dockerignore")),
+        "*.log\n.pytest_cache\n# added by plimsoll (secret-in-context)\n.env\n\
+         # added by plimsoll (context-bloat)\n.venv\n**/__pycache__\n"
+    );
+    // A secret copied by name gets no fix: the line would break the COPY.
+    tree(
+        root,
+        &[
+            (".dockerignore", ""),
+            ("Dockerfile", "FROM python:3.13-slim\nCOPY .env /srv/.env\n"),
+        ],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "secret-in-context",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(findings(&output), [("secret-in-context".to_owned(), 2)]);
+    assert_eq!(json[0]["fix"], serde_json::Value::Null);
+}
+
+#[test]
+fn reports_carry_the_ignore_file_change() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    tree(root, &[(".dockerignore", "*.log")]);
+    let json = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(
+        json[0]["fix"],
+        serde_json::json!({
+            "applicability": "unsafe",
+            "title": "Add `node_modules` and `.git` to `.dockerignore`",
+            "edits": [],
+            "file_changes": [{
+                "kind": "append-lines",
+                "path": ".dockerignore",
+                "lines": ["node_modules", ".git"],
+                "comment": "# added by plimsoll (context-bloat)",
+            }],
+        })
+    );
+    let sarif = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--format",
+            "sarif",
+            "Dockerfile",
+        ],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF");
+    // Appended at the end of the file as it is (5 characters, no final newline).
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["fixes"],
+        serde_json::json!([{
+            "description": { "text": "Add `node_modules` and `.git` to `.dockerignore`" },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": ".dockerignore" },
+                "replacements": [{
+                    "deletedRegion": { "charOffset": 5, "charLength": 0 },
+                    "insertedContent": {
+                        "text": "\n# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
+                    },
+                }],
+            }],
+        }])
+    );
 }

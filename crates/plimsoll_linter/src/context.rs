@@ -142,7 +142,8 @@ pub fn ignore_patterns_text(context: &BuildContext) -> String {
 /// The context paths this Dockerfile reads by name, which an ignore line
 /// must never hide: what each `COPY`/`ADD` source other than the whole
 /// context names (the file or directory, or each match of a wildcard), and
-/// the same for `RUN --mount=type=bind` sources. Sorted, without repeats.
+/// the same for `RUN --mount=type=bind` sources; and `.git` when a stage
+/// runs `git` after copying it. Sorted, without repeats.
 pub fn protected_paths(source: &str, file: &Dockerfile, context: &BuildContext) -> Vec<String> {
     let model = SemanticModel::new(source, file);
     protected_paths_of(&model, context)
@@ -178,6 +179,20 @@ pub(crate) fn protected_paths_of(model: &SemanticModel<'_>, context: &BuildConte
         }
     }
     let mut paths: Vec<String> = Vec::new();
+    // A stage that runs `git` after copying needs the `.git` it copied.
+    for source in family::sources::context_sources(model) {
+        if !runs_git_after(model, source.index) {
+            continue;
+        }
+        if let Some(taken) = source.resolve(&context.listing) {
+            paths.extend(
+                taken
+                    .iter()
+                    .filter(|e| e.path == ".git" || e.path.ends_with("/.git"))
+                    .map(|e| e.path.clone()),
+            );
+        }
+    }
     for (pattern, excludes) in &patterns {
         let Some(taken) = family::sources::resolve_pattern(pattern, excludes, &context.listing)
         else {
@@ -201,6 +216,22 @@ pub(crate) fn protected_paths_of(model: &SemanticModel<'_>, context: &BuildConte
     paths.sort();
     paths.dedup();
     paths
+}
+
+/// Whether a `RUN` of the stage after instruction `index` runs `git`.
+pub(crate) fn runs_git_after(model: &SemanticModel<'_>, index: usize) -> bool {
+    let stage = model.states.get(index).and_then(|s| s.stage);
+    model
+        .stages
+        .iter()
+        .filter(|s| Some(s.index) == stage)
+        .flat_map(|s| model.stage_instructions(s))
+        .filter(|(i, _)| *i > index)
+        .any(|(i, _)| {
+            model
+                .run_script(i)
+                .is_some_and(|s| s.commands_named("git").next().is_some())
+        })
 }
 
 /// The first of `protected` that the ignore patterns `existing` followed by

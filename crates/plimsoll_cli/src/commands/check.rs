@@ -57,7 +57,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
         let config = configs
             .get(&config_key(input.path()))
             .and_then(|c| c.as_ref());
-        lint_input(input, config, args, shellcheck.as_ref(), &walks)
+        lint_input(
+            input,
+            config,
+            args,
+            shellcheck.as_ref(),
+            &walks,
+            args.fixing(),
+        )
     };
     // One file (a pre-commit hook, an editor save) does not need a thread pool:
     // starting rayon's threads costs more than linting a small file.
@@ -77,6 +84,39 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> 
             Err(error) => errors.push(error),
         }
     }
+    // `.dockerignore` fixes, once every Dockerfile reading the file is known.
+    let pending: Vec<_> = fixes.iter_mut().filter_map(|f| f.pending.take()).collect();
+    let (ignore_files, ignore_warnings) = super::ignore_fix::apply(&pending, args.diff);
+    for warning in &ignore_warnings {
+        eprintln!("warning: {warning}");
+    }
+    // What a rewritten ignore file changed is seen only by a new walk.
+    let rewritten: Vec<&String> = ignore_files
+        .iter()
+        .filter(|f| f.written)
+        .flat_map(|f| &f.readers)
+        .collect();
+    if !rewritten.is_empty() {
+        let fresh = WalkCache::default();
+        for (input, report) in inputs.iter().zip(reports.iter_mut()) {
+            if !rewritten.contains(&&input.display()) {
+                continue;
+            }
+            let config = configs
+                .get(&config_key(input.path()))
+                .and_then(|c| c.as_ref());
+            match lint_input(input, config, args, shellcheck.as_ref(), &fresh, false) {
+                Ok((again, _)) => *report = again,
+                Err(error) => errors.push(error),
+            }
+        }
+    }
+    fixes.extend(ignore_files.into_iter().map(|f| FileFixes {
+        path: f.path,
+        applied: f.applied,
+        diff: f.diff,
+        pending: None,
+    }));
     if args.show_fixes {
         for file in fixes.iter().filter(|f| !f.applied.is_empty()) {
             for fix in &file.applied {
@@ -331,6 +371,8 @@ struct FileFixes {
     path: String,
     applied: Vec<AppliedFix>,
     diff: Option<String>,
+    /// Its fixes for the ignore file of its build, applied after the run.
+    pending: Option<super::ignore_fix::Pending>,
 }
 
 /// The ShellCheck to run on RUN scripts, if any; `--verbose` says which.
@@ -368,6 +410,7 @@ fn lint_input(
     args: &CheckArgs,
     shellcheck: Option<&Shellcheck>,
     walks: &WalkCache,
+    fixing: bool,
 ) -> Result<(FileReport, FileFixes), String> {
     let max_size = args
         .max_file_size
@@ -383,8 +426,9 @@ fn lint_input(
         path: input.display(),
         applied: Vec::new(),
         diff: None,
+        pending: None,
     };
-    let source = if args.fixing() {
+    let source = if fixing {
         let outcome = fix_source(&original, &rules, &settings.options, args.unsafe_fixes);
         if outcome.changed() {
             if args.diff {
@@ -463,6 +507,18 @@ fn lint_input(
         None
     };
     let mut output = lint_with_context(&source, &file, &rules, &settings.options, context.as_ref());
+    if let (true, Some(loaded), Input::File(path)) = (fixing, &context, input) {
+        let (pending, warnings) = super::ignore_fix::Pending::collect(
+            path,
+            loaded,
+            &source,
+            &file,
+            &output.diagnostics,
+            args.unsafe_fixes,
+        );
+        fixes.pending = Some(pending);
+        context_notes.extend(warnings);
+    }
     if let Some(shellcheck) = shellcheck {
         match shellcheck.check(&source, &file, &settings) {
             Ok(found) => {

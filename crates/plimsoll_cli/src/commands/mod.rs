@@ -3,6 +3,7 @@
 pub mod cache_report;
 pub mod check;
 pub mod context;
+pub mod ignore_fix;
 pub mod optimize;
 pub mod parse;
 pub mod rules;

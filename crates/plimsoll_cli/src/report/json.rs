@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use plimsoll_linter::{Applicability, Category, Severity};
+use plimsoll_linter::{Applicability, Category, FileChange, Severity};
 use plimsoll_syntax::Span;
 
 use super::FileReport;
@@ -16,11 +16,23 @@ struct JsonEdit<'a> {
     content: &'a str,
 }
 
+/// A change to another file (`.dockerignore`): append `lines`, creating the
+/// file if missing, skipping lines it already has.
+#[derive(Serialize)]
+struct JsonFileChange<'a> {
+    kind: &'static str,
+    path: String,
+    lines: &'a [String],
+    comment: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 struct JsonFix<'a> {
     applicability: Applicability,
     title: &'a str,
     edits: Vec<JsonEdit<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    file_changes: Vec<JsonFileChange<'a>>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +96,22 @@ fn diagnostics(files: &[FileReport]) -> Vec<JsonDiagnostic<'_>> {
                             start: e.span.start,
                             end: e.span.end,
                             content: &e.content,
+                        })
+                        .collect(),
+                    file_changes: fix
+                        .file_changes
+                        .iter()
+                        .map(|change| match change {
+                            FileChange::AppendLines {
+                                path,
+                                lines,
+                                comment,
+                            } => JsonFileChange {
+                                kind: "append-lines",
+                                path: super::display_path(path),
+                                lines,
+                                comment: comment.as_deref(),
+                            },
                         })
                         .collect(),
                 }),

@@ -61,6 +61,15 @@ pub fn write_report(
     }
 }
 
+/// A path for reports: `/` separators, no leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    match text.strip_prefix("./") {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
 /// `Found 3 problems (1 fixable with --fix).` or `All checks passed.`
 pub fn summary(files: &[FileReport]) -> String {
     let total: usize = files.iter().map(|f| f.diagnostics.len()).sum();

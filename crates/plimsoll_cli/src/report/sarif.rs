@@ -7,7 +7,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use plimsoll_linter::{registry, RuleMeta, Severity};
+use plimsoll_linter::fix::append_lines;
+use plimsoll_linter::{registry, FileChange, RuleMeta, Severity};
 
 use super::FileReport;
 
@@ -92,7 +93,7 @@ struct Region {
 
 #[derive(Serialize)]
 struct ArtifactLocation<'a> {
-    uri: &'a str,
+    uri: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -110,7 +111,7 @@ struct Location<'a> {
 
 #[derive(Serialize)]
 struct Text<'a> {
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -138,7 +139,7 @@ struct ArtifactChange<'a> {
 #[serde(rename_all = "camelCase")]
 struct SarifFix<'a> {
     description: Text<'a>,
-    artifact_changes: [ArtifactChange<'a>; 1],
+    artifact_changes: Vec<ArtifactChange<'a>>,
 }
 
 #[derive(Serialize)]
@@ -193,11 +194,11 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .position(|r| std::ptr::eq(*r, d.rule))
                 .expect("every result's rule is listed");
-            let fixes = d.fix.as_ref().map(|fix| {
-                [SarifFix {
-                    description: Text { text: &fix.title },
-                    artifact_changes: [ArtifactChange {
-                        artifact_location: ArtifactLocation { uri },
+            let fixes = d.fix.as_ref().and_then(|fix| {
+                let mut changes = Vec::new();
+                if !fix.edits.is_empty() {
+                    changes.push(ArtifactChange {
+                        artifact_location: ArtifactLocation { uri: uri.into() },
                         replacements: fix
                             .edits
                             .iter()
@@ -207,21 +208,35 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                                     char_length: edit.span.text(&file.source).chars().count(),
                                 },
                                 inserted_content: Text {
-                                    text: &edit.content,
+                                    text: edit.content.as_str().into(),
                                 },
                             })
                             .collect(),
-                    }],
-                }]
+                    });
+                }
+                changes.extend(fix.file_changes.iter().filter_map(file_change));
+                // A fix whose other file cannot be read here is left out, not half shown.
+                (changes.len() == usize::from(!fix.edits.is_empty()) + fix.file_changes.len()
+                    && !changes.is_empty())
+                .then(|| {
+                    [SarifFix {
+                        description: Text {
+                            text: fix.title.as_str().into(),
+                        },
+                        artifact_changes: changes,
+                    }]
+                })
             });
             results.push(SarifResult {
                 rule_id: d.rule.name,
                 rule_index,
                 level: level(d.severity),
-                message: Text { text: message },
+                message: Text {
+                    text: message.into(),
+                },
                 locations: [Location {
                     physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation { uri },
+                        artifact_location: ArtifactLocation { uri: uri.into() },
                         region: Region {
                             start_line: start.line,
                             start_column: start.column,
@@ -254,6 +269,44 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// The largest ignore file read to place an appended line.
+const MAX_OTHER_FILE: u64 = 1024 * 1024;
+
+/// A change to another file as a SARIF artifact change: the appended text,
+/// inserted at the end of the file as it is now (read here: SARIF places
+/// insertions by offset). `None` when the file cannot be read as text or is
+/// a symlink.
+fn file_change<'a>(change: &FileChange) -> Option<ArtifactChange<'a>> {
+    let FileChange::AppendLines {
+        path,
+        lines,
+        comment,
+    } = change;
+    let existing = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(_) => return None,
+        Ok(m) if !m.is_file() || m.len() > MAX_OTHER_FILE => return None,
+        Ok(_) => Some(String::from_utf8(std::fs::read(path).ok()?).ok()?),
+    };
+    let after = append_lines(existing.as_deref(), lines, comment.as_deref())?;
+    let before = existing.unwrap_or_default();
+    let inserted = after.get(before.len()..)?.to_owned();
+    Some(ArtifactChange {
+        artifact_location: ArtifactLocation {
+            uri: uri(&super::display_path(path)).into(),
+        },
+        replacements: vec![Replacement {
+            deleted_region: DeletedRegion {
+                char_offset: before.chars().count(),
+                char_length: 0,
+            },
+            inserted_content: Text {
+                text: inserted.into(),
+            },
+        }],
+    })
 }
 
 /// Byte offsets → character offsets (SARIF's `charOffset`). Findings come in

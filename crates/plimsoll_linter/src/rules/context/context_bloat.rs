@@ -3,7 +3,7 @@ use plimsoll_context::{BuildContext, EntryKind};
 use crate::checker::Checker;
 use crate::context::{
     ignore_fix_target, ignore_patterns_text, literal_ignore_line, newly_excluded,
-    protected_paths_of,
+    protected_paths_of, runs_git_after,
 };
 use crate::diagnostic::{FileChange, Fix};
 use crate::rule::{declare_rule, Rule};
@@ -24,7 +24,8 @@ declare_rule! {
     ///
     /// A directory is not reported when the Dockerfile copies it (or
     /// something in it) by name, nor `.git` when a later `RUN` of the stage
-    /// runs `git`.
+    /// runs `git` (and then no stage is offered an ignore line for `.git`:
+    /// the ignore file applies to the whole build).
     ///
     /// ## Why is this bad?
     /// Every byte is sent to the builder on each build and stored in the
@@ -186,26 +187,10 @@ impl Rule for ContextBloat {
                 .iter()
                 .any(|n| n == root || n.starts_with(&format!("{root}/")))
         };
-        let target = ignore_fix_target(context);
-        let protected = protected_paths_of(model, context);
-        let existing = ignore_patterns_text(context);
+        let mut per_source: Vec<(&ContextSource<'_>, Vec<Bloat>)> = Vec::new();
         for source in &sources {
             let Some(taken) = source.resolve(&context.listing) else {
                 continue;
-            };
-            let runs_git_later = || {
-                let stage = model.states[source.index].stage;
-                model
-                    .stages
-                    .iter()
-                    .filter(|s| Some(s.index) == stage)
-                    .flat_map(|s| model.stage_instructions(s))
-                    .filter(|(i, _)| *i > source.index)
-                    .any(|(i, _)| {
-                        model
-                            .run_script(i)
-                            .is_some_and(|s| s.commands_named("git").next().is_some())
-                    })
             };
             let mut found: Vec<Bloat> = Vec::new();
             for entry in taken.iter().filter(|e| e.kind != EntryKind::Dir) {
@@ -229,12 +214,21 @@ impl Rule for ContextBloat {
                     }),
                 }
             }
-            if found.iter().any(|b| b.what == "version control") && runs_git_later() {
+            if found.iter().any(|b| b.what == "version control")
+                && runs_git_after(model, source.index)
+            {
                 found.retain(|b| b.what != "version control");
             }
-            if found.is_empty() {
-                continue;
+            if !found.is_empty() {
+                per_source.push((source, found));
             }
+        }
+        let target = ignore_fix_target(context);
+        // Includes `.git` when a stage runs git on it: the ignore file is the
+        // whole build's, so no stage may leave it out.
+        let protected = protected_paths_of(model, context);
+        let existing = ignore_patterns_text(context);
+        for (source, mut found) in per_source {
             found.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.root.cmp(&b.root)));
             let total_files: usize = found.iter().map(|b| b.files).sum();
             let total_bytes: u64 = found.iter().map(|b| b.bytes).sum();
@@ -274,7 +268,7 @@ impl Rule for ContextBloat {
             };
             if !unsafe_roots.is_empty() {
                 help.push_str(&format!(
-                    "; an ignore line for {} would also hide a source this Dockerfile names",
+                    "; an ignore line for {} would also hide what this Dockerfile uses",
                     name_list(&unsafe_roots, 3)
                 ));
             }
