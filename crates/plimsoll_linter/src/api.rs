@@ -11,6 +11,41 @@
 //! | list rules and their metadata | [`rules`], [`find_rule`] → [`RuleMeta`] |
 //! | turn byte offsets into lines and columns | [`LineIndex`] (UTF-8 characters or UTF-16 units) |
 //!
+//! A fix is byte edits of the linted text ([`Fix::edits`]); the fixes of the
+//! build-context rules instead change another file ([`Fix::file_changes`]:
+//! lines for the build's `.dockerignore`). [`apply_fix`] and [`fix_all`]
+//! apply only edits; a caller that may write files applies a
+//! [`FileChange::AppendLines`] itself, for example with
+//! [`crate::fix::append_lines`]:
+//!
+//! ```
+//! use plimsoll_linter::context::{BuildContext, ContextEntry, ContextListing, ContextOrigin, EntryKind};
+//! use plimsoll_linter::api::parse;
+//! use plimsoll_linter::{lint_with_context, FileChange, Settings};
+//!
+//! let entry = |path: &str, kind| ContextEntry { path: path.into(), kind, size: 10 };
+//! let listing = ContextListing {
+//!     entries: vec![
+//!         entry("app.js", EntryKind::File),
+//!         entry("node_modules", EntryKind::Dir),
+//!         entry("node_modules/left-pad.js", EntryKind::File),
+//!     ],
+//!     ..ContextListing::default()
+//! };
+//! let context = BuildContext::from_listing("app".into(), ContextOrigin::Explicit, listing, None);
+//! let source = "FROM node:22-slim\nCOPY . /app\n";
+//! let settings = Settings { select: Some(vec!["context-bloat".into()]), ..Settings::default() };
+//! let output = lint_with_context(source, &parse(source), &settings.resolve(), &settings.options, Some(&context));
+//! let fix = output.diagnostics[0].fix.as_ref().unwrap();
+//! assert!(fix.edits.is_empty());
+//! let FileChange::AppendLines { path, lines, comment } = &fix.file_changes[0];
+//! assert_eq!(path, &std::path::Path::new("app").join(".dockerignore"));
+//! assert_eq!(
+//!     plimsoll_linter::fix::append_lines(Some("*.log\n"), lines, comment.as_deref()).unwrap(),
+//!     "*.log\n# added by plimsoll (context-bloat)\nnode_modules\n"
+//! );
+//! ```
+//!
 //! Settings come from [`Settings`] (built by hand, or loaded from a config file
 //! with [`crate::config::load`] / [`crate::config::discover`]).
 //!
@@ -30,6 +65,8 @@
 
 pub use plimsoll_syntax::{parse, Dockerfile, LineColumn, LineIndex, Span};
 
+#[cfg(doc)]
+use crate::diagnostic::FileChange;
 use crate::diagnostic::{Edit, Fix};
 use crate::fix::{apply_edits, fix_source, FixOutcome};
 use crate::lint::{lint, LintOutput, LintWarning};
@@ -71,7 +108,8 @@ pub fn lint_source(source: &str, settings: &Settings) -> LintOutput {
 }
 
 /// `source` with one fix applied. The fix must come from linting this very
-/// text: its edits are byte spans into it.
+/// text: its edits are byte spans into it. Changes to other files
+/// ([`Fix::file_changes`]) are not applied: they are the caller's to write.
 ///
 /// ```
 /// use plimsoll_linter::{apply_fix, lint_source, Settings};
@@ -91,7 +129,8 @@ pub fn apply_fix(source: &str, fix: &Fix) -> String {
 
 /// Apply every safe fix (and the unsafe ones when `unsafe_fixes`), re-linting
 /// after each pass, until nothing changes. A fix that would make the file
-/// unparsable for BuildKit is left out.
+/// unparsable for BuildKit is left out, and so is a fix that changes another
+/// file (`.dockerignore`): see [`Fix::file_changes`].
 ///
 /// ```
 /// use plimsoll_linter::{fix_all, Settings};

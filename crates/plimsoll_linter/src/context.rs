@@ -269,3 +269,78 @@ pub(crate) fn literal_ignore_line(path: &str) -> Option<String> {
         && path.trim() == path;
     plain.then(|| path.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(paths: &[(&str, EntryKind)]) -> BuildContext {
+        let listing = ContextListing {
+            entries: paths
+                .iter()
+                .map(|(path, kind)| ContextEntry {
+                    path: (*path).to_owned(),
+                    kind: kind.clone(),
+                    size: 1,
+                })
+                .collect(),
+            ..ContextListing::default()
+        };
+        BuildContext::from_listing("ctx".into(), ContextOrigin::Explicit, listing, None)
+    }
+
+    #[test]
+    fn protected_paths_are_what_sources_name() {
+        use EntryKind::{Dir, File};
+        let context = context(&[
+            (".git", Dir),
+            (".git/HEAD", File),
+            ("web", Dir),
+            ("web/node_modules", Dir),
+            ("web/node_modules/a.js", File),
+            ("cfg", Dir),
+            ("cfg/a.yml", File),
+            ("cfg/b.yml", File),
+            ("node_modules", Dir),
+            ("node_modules/b.js", File),
+            ("vendor", Dir),
+        ]);
+        let source = "FROM alpine\nCOPY web/ /web/\nCOPY cfg/*.yml /etc/\n\
+                      RUN --mount=target=/m,source=node_modules ls /m\n\
+                      RUN --mount=type=cache,target=/c,source=vendor ls\n\
+                      COPY . /src\nRUN git -C /src log\n";
+        let file = plimsoll_syntax::parse(source);
+        // `web` itself, not what is inside it (a fix may leave part of it out);
+        // each wildcard match; a bind mount (the default type), not a cache
+        // mount; `.git`, since a RUN runs git after `COPY . /src`.
+        assert_eq!(
+            protected_paths(source, &file, &context),
+            [".git", "cfg/a.yml", "cfg/b.yml", "node_modules", "web"]
+        );
+    }
+
+    #[test]
+    fn newly_excluded_reads_the_appended_patterns_like_docker() {
+        let protected = vec!["web".to_owned(), "keep/it.txt".to_owned()];
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            newly_excluded("", &lines(&["web/node_modules", "**/.git"]), &protected),
+            Ok(None)
+        );
+        assert_eq!(
+            newly_excluded("*.log", &lines(&["we*"]), &protected),
+            Ok(Some("web".to_owned()))
+        );
+        // Appended after the exception, the new line wins over it.
+        assert_eq!(
+            newly_excluded("keep\n!keep/it.txt\n", &lines(&["keep/*.txt"]), &protected),
+            Ok(Some("keep/it.txt".to_owned()))
+        );
+        // Already excluded before: not the new lines' doing.
+        assert_eq!(
+            newly_excluded("web\n", &lines(&["web"]), &protected),
+            Ok(None)
+        );
+        assert!(newly_excluded("", &lines(&["["]), &protected).is_err());
+    }
+}
