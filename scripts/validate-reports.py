@@ -10,9 +10,11 @@ Usage: validate-reports.py PLIMSOLL_BINARY SARIF_SCHEMA
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 import jsonschema
@@ -42,6 +44,23 @@ rules = sarif["runs"][0]["tool"]["driver"]["rules"]
 for result in sarif["runs"][0]["results"]:
     check(rules[result["ruleIndex"]]["id"] == result["ruleId"], "ruleIndex points at the wrong rule")
 print(f"sarif: valid against the SARIF 2.1.0 schema ({len(sarif['runs'][0]['results'])} results)")
+
+# SARIF with a fix that appends to another file (.dockerignore), on a context
+# built in a temporary directory (node_modules cannot be committed).
+with tempfile.TemporaryDirectory() as context:
+    for path, text in [("node_modules/a/index.js", "x"), ("package.json", "{}"), (".dockerignore", "*.log"),
+                       ("Dockerfile", "FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD node app.js\n")]:
+        os.makedirs(os.path.dirname(os.path.join(context, path)), exist_ok=True)
+        with open(os.path.join(context, path), "w") as f:
+            f.write(text)
+    run = subprocess.run([os.path.abspath(binary), "check", "--format", "sarif", "--select", "context-bloat,exec-form-cmd",
+                          "Dockerfile"], capture_output=True, text=True, cwd=context)
+    with_files = json.loads(run.stdout)
+jsonschema.validate(with_files, schema, cls=jsonschema.Draft7Validator)
+uris = [c["artifactLocation"]["uri"] for r in with_files["runs"][0]["results"] for f in r.get("fixes", [])
+        for c in f["artifactChanges"]]
+check(sorted(uris) == [".dockerignore", "Dockerfile"], f"artifactChanges name both files: {uris}")
+print("sarif: a fix that changes .dockerignore is valid too")
 
 # Checkstyle XML.
 root = ET.fromstring(report("checkstyle"))
