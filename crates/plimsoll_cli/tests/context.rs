@@ -1061,3 +1061,36 @@ fn reports_carry_the_ignore_file_change() {
         }])
     );
 }
+
+#[test]
+fn two_dockerfiles_sharing_an_ignore_file_write_each_line_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    node_app(root);
+    tree(
+        root,
+        &[("worker.Dockerfile", "FROM node:22-slim\nCOPY . /app\n")],
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            "context-bloat",
+            "--fix-only",
+            "--unsafe-fixes",
+            "--show-fixes",
+            ".",
+        ],
+    );
+    assert_eq!(
+        stderr(&output),
+        "fixed: .dockerignore: Add `node_modules` and `.git` to `.dockerignore` for ./Dockerfile (context-bloat)\n\
+         fixed: .dockerignore: Add `node_modules` and `.git` to `.dockerignore` for ./worker.Dockerfile (context-bloat)\n\
+         Fixed 2 problem(s) in 1 file(s).\n"
+    );
+    assert_eq!(
+        read(&root.join(".dockerignore")),
+        "# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
+    );
+}

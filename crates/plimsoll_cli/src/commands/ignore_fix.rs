@@ -182,6 +182,7 @@ pub fn apply(pending: &[Pending], diff: bool) -> (Vec<IgnoreFileResult>, Vec<Str
         let protected: Vec<String> = protected.into_iter().cloned().collect();
         let mut text = existing.clone();
         let mut applied = Vec::new();
+        let several = readers.iter().filter(|r| !r.fixes.is_empty()).count() > 1;
         for reader in &readers {
             for fix in &reader.fixes {
                 let current = text.clone().unwrap_or_default();
@@ -190,7 +191,7 @@ pub fn apply(pending: &[Pending], diff: bool) -> (Vec<IgnoreFileResult>, Vec<Str
                     Ok(Some(hidden)) => {
                         warnings.push(format!(
                             "{name}: fix `{}` ({}) of {} not applied: it would hide `{hidden}`, \
-                             which a Dockerfile reading this file names",
+                             which a Dockerfile reading this file uses",
                             fix.title, fix.rule, reader.dockerfile
                         ));
                         continue;
@@ -210,7 +211,11 @@ pub fn apply(pending: &[Pending], diff: bool) -> (Vec<IgnoreFileResult>, Vec<Str
                 }
                 applied.push(AppliedFix {
                     rule: fix.rule,
-                    title: fix.title.clone(),
+                    title: if several {
+                        format!("{} for {}", fix.title, reader.dockerfile)
+                    } else {
+                        fix.title.clone()
+                    },
                 });
             }
         }

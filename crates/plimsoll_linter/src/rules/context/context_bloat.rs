@@ -223,6 +223,9 @@ impl Rule for ContextBloat {
                 per_source.push((source, found));
             }
         }
+        if per_source.is_empty() {
+            return;
+        }
         let target = ignore_fix_target(context);
         // Includes `.git` when a stage runs git on it: the ignore file is the
         // whole build's, so no stage may leave it out.

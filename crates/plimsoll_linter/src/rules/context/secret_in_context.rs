@@ -176,9 +176,11 @@ impl Rule for SecretInContext {
             return;
         };
         let target = ignore_fix_target(context);
-        let protected = protected_paths_of(checker.model, context);
-        let existing = ignore_patterns_text(context);
-        for source in context_sources(checker.model) {
+        // Worked out on the first finding: most builds have none.
+        let protected = std::cell::OnceCell::new();
+        let existing = std::cell::OnceCell::new();
+        let model = checker.model;
+        for source in context_sources(model) {
             let Some(taken) = source.resolve(&context.listing) else {
                 continue;
             };
@@ -216,8 +218,16 @@ impl Rule for SecretInContext {
             ));
             // One line per file, all or nothing: a fix that keeps one secret in is no fix.
             let lines: Option<Vec<String>> = paths.iter().map(|p| literal_ignore_line(p)).collect();
-            let fix = lines
-                .filter(|lines| matches!(newly_excluded(&existing, lines, &protected), Ok(None)));
+            let fix = lines.filter(|lines| {
+                matches!(
+                    newly_excluded(
+                        existing.get_or_init(|| ignore_patterns_text(context)),
+                        lines,
+                        protected.get_or_init(|| protected_paths_of(model, context)),
+                    ),
+                    Ok(None)
+                )
+            });
             if let (Some(path), Some(lines)) = (&target, fix) {
                 diagnostic.fix(Fix::unsafe_file_changes(
                     format!("Add {} to `{file_name}`", name_list(&lines, 3)),
