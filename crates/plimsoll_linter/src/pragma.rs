@@ -162,6 +162,15 @@ impl Suppressions {
         out
     }
 
+    /// The same file read under a policy that allows no suppressions: nothing
+    /// is silenced, but pragmas naming unknown rules are still reported.
+    pub fn without_effect(self) -> Suppressions {
+        Suppressions {
+            warnings: self.warnings,
+            ..Suppressions::default()
+        }
+    }
+
     fn add_global(&mut self, rules: Vec<String>, span: Span) {
         self.check_known(&rules, span);
         self.global.extend(rules);
