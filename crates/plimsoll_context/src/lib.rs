@@ -25,7 +25,10 @@ mod goregex;
 mod walk;
 
 pub use context::{BuildContext, ContextOrigin, IgnoreProblem, LoadedIgnore, WalkCache};
-pub use copy::{resolve_copy_source, CopySourceError};
+pub use copy::{
+    parents_pivot, required_source_path, resolve_copy, resolve_copy_source, source_context_path,
+    CopiedEntry, CopySourceError,
+};
 pub use dockerignore::{
     find_ignore_file, DockerIgnore, IgnoreFile, IgnoreFileKind, IgnorePattern, PatternError,
 };
