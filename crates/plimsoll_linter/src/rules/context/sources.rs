@@ -66,8 +66,13 @@ impl ContextSource<'_> {
     }
 
     /// The instruction as written, for messages: `COPY . .` (long ones cut).
+    /// `--parents` is kept: it changes what the words mean.
     pub fn describe(&self) -> String {
-        let text = crate::rules::copy_paths::as_written(self.instruction);
+        let mut text = crate::rules::copy_paths::as_written(self.instruction);
+        if self.parents {
+            let keyword = &self.instruction.keyword_text;
+            text = format!("{keyword} --parents{}", &text[keyword.len()..]);
+        }
         if text.chars().count() > 60 {
             format!("{}…", text.chars().take(59).collect::<String>())
         } else {
