@@ -372,6 +372,9 @@ mod tests {
         assert_eq!(resolve("/README.md", &[]), ["README.md"]);
         assert_eq!(resolve("./README.md", &[]), ["README.md"]);
         assert_eq!(resolve("README.md", &[]), ["README.md"]);
+        // Cleaned as if below `/`, as BuildKit does: `..` cannot leave the context.
+        assert_eq!(resolve("../README.md", &[]), ["README.md"]);
+        assert_eq!(resolve("src/../README.md", &[]), ["README.md"]);
     }
 
     #[test]
