@@ -150,10 +150,10 @@ pub fn protected_paths(source: &str, file: &Dockerfile, context: &BuildContext) 
 }
 
 pub(crate) fn protected_paths_of(model: &SemanticModel<'_>, context: &BuildContext) -> Vec<String> {
-    let mut patterns: Vec<(String, Vec<String>)> = family::sources::context_sources(model)
+    let mut patterns: Vec<(String, Vec<String>, bool)> = family::sources::context_sources(model)
         .into_iter()
         .filter(|s| !s.is_whole_context())
-        .map(|s| (s.path, s.excludes))
+        .map(|s| (s.path, s.excludes, s.parents))
         .collect();
     for stage in &model.stages {
         for (_, instruction) in model.stage_instructions(stage) {
@@ -162,18 +162,22 @@ pub(crate) fn protected_paths_of(model: &SemanticModel<'_>, context: &BuildConte
             }
             for mount in instruction.flags.iter().filter(|f| f.name == "mount") {
                 let Some(value) = &mount.value else { continue };
-                let fields: Vec<(&str, &str)> = value
+                // Keys and the type are read case-insensitively, as BuildKit does.
+                let fields: Vec<(String, &str)> = value
                     .split(',')
                     .map(|f| f.split_once('=').unwrap_or((f, "")))
+                    .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim_matches(['"', '\''])))
                     .collect();
-                let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+                let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
                 // `bind` is the default type; `from` mounts another image or stage.
-                if get("from").is_some() || get("type").is_some_and(|t| t != "bind") {
+                if get("from").is_some()
+                    || get("type").is_some_and(|t| !t.eq_ignore_ascii_case("bind"))
+                {
                     continue;
                 }
                 let source = get("source").or_else(|| get("src")).unwrap_or(".");
-                if !family::sources::clean(source).is_empty() {
-                    patterns.push((source.to_owned(), Vec::new()));
+                if !plimsoll_context::source_context_path(source, false).is_empty() {
+                    patterns.push((source.to_owned(), Vec::new(), false));
                 }
             }
         }
@@ -193,8 +197,9 @@ pub(crate) fn protected_paths_of(model: &SemanticModel<'_>, context: &BuildConte
             );
         }
     }
-    for (pattern, excludes) in &patterns {
-        let Some(taken) = family::sources::resolve_pattern(pattern, excludes, &context.listing)
+    for (pattern, excludes, parents) in &patterns {
+        let Some(taken) =
+            family::sources::resolve_pattern(pattern, excludes, *parents, &context.listing)
         else {
             continue;
         };
@@ -307,7 +312,7 @@ mod tests {
         ]);
         let source = "FROM alpine\nCOPY web/ /web/\nCOPY cfg/*.yml /etc/\n\
                       RUN --mount=target=/m,source=node_modules ls /m\n\
-                      RUN --mount=type=cache,target=/c,source=vendor ls\n\
+                      RUN --mount=Type=Cache,target=/c,source=vendor ls\n\
                       COPY . /src\nRUN git -C /src log\n";
         let file = plimsoll_syntax::parse(source);
         // `web` itself, not what is inside it (a fix may leave part of it out);
