@@ -59,7 +59,8 @@ pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
 /// file does not exist yet), or `None` when it already has every line.
 /// Existing content is kept byte for byte; a missing final newline is added
 /// before the new lines; lines already there (compared without surrounding
-/// whitespace) and repeated lines are skipped. `comment` goes above the new
+/// whitespace, and only after the file's last `!` exception, which could undo
+/// them) and repeated lines are skipped. `comment` goes above the new
 /// lines.
 pub fn append_lines(
     existing: Option<&str>,
@@ -67,7 +68,14 @@ pub fn append_lines(
     comment: Option<&str>,
 ) -> Option<String> {
     let text = existing.unwrap_or("");
-    let mut present: Vec<&str> = text.lines().map(str::trim).collect();
+    // A line before a `!` exception may be undone by it: only lines after the
+    // last exception count as present (appended lines come after it too).
+    let all: Vec<&str> = text.lines().map(str::trim).collect();
+    let after_exceptions = all
+        .iter()
+        .rposition(|l| l.starts_with('!'))
+        .map_or(0, |i| i + 1);
+    let mut present: Vec<&str> = all[after_exceptions..].to_vec();
     let mut added: Vec<&str> = Vec::new();
     for line in lines {
         let line = line.trim();
@@ -251,6 +259,11 @@ mod tests {
         assert_eq!(
             append_lines(Some(".git\n"), &lines(&[".git"]), Some("# c")),
             None
+        );
+        // `.git` is undone by the exception after it: appending it again is what works.
+        assert_eq!(
+            append_lines(Some(".git\n!.git\n"), &lines(&[".git"]), None).as_deref(),
+            Some(".git\n!.git\n.git\n")
         );
     }
 
