@@ -181,7 +181,7 @@ fn optimize_never_breaks_a_corpus_file_and_is_idempotent() {
 
 use plimsoll_linter::context::{BuildContext, ContextOrigin, WalkLimits};
 use plimsoll_linter::optimize::{
-    assumed_context_mismatch, optimize_with_context, OptimizeContext, Optimized,
+    assumed_context_mismatch, optimize_with_context, read_manifests, OptimizeContext, Optimized,
 };
 
 /// A context folder with `files` (path, content) and a Dockerfile.
@@ -194,13 +194,14 @@ fn context_with(files: &[(&str, &str)], dockerfile: &str) -> (tempfile::TempDir,
     }
     let file = dir.path().join("Dockerfile");
     fs::write(&file, dockerfile).unwrap();
-    let context = BuildContext::load(
+    let mut context = BuildContext::load(
         dir.path(),
         Some(&file),
         ContextOrigin::Explicit,
         &WalkLimits::default(),
     )
     .unwrap();
+    read_manifests(&mut context, dockerfile);
     (dir, context)
 }
 
@@ -450,4 +451,77 @@ fn a_dockerfile_folder_without_the_manifests_is_not_taken_as_the_context() {
     assert!(note.contains("`requirements.txt`"), "{note}");
     fs::write(dir.path().join("requirements.txt"), "flask\n").unwrap();
     assert_eq!(assumed_context_mismatch(&load(), PYTHON), None);
+}
+
+#[test]
+fn split_is_not_made_when_package_json_runs_install_scripts() {
+    let source = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    let package = r#"{"name": "app", "scripts": {"postinstall": "node build.js", "test": "x"}}"#;
+    let files = [
+        ("package.json", package),
+        ("package-lock.json", "{}"),
+        (".dockerignore", "node_modules\n"),
+    ];
+    let (_dir, context) = context_with(&files, source);
+    let result = optimize_in(&context, source);
+    assert_eq!(result.source, source);
+    assert!(
+        result.context.installs[0]
+            .reason
+            .contains("has a `postinstall` script that the install runs"),
+        "{:#?}",
+        result.context
+    );
+    // With --ignore-scripts the scripts do not run: the split is made.
+    let quiet = source.replace("npm ci", "npm ci --ignore-scripts");
+    let (_dir, context) = context_with(&files, &quiet);
+    assert!(optimize_in(&context, &quiet).changed());
+}
+
+#[test]
+fn split_is_not_made_for_workspaces_or_local_packages() {
+    let source = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    for (package, expected) in [
+        (r#"{"workspaces": ["packages/*"]}"#, "declares workspaces"),
+        (
+            r#"{"dependencies": {"shared": "file:../shared", "express": "^4"}}"#,
+            "installs `shared` from a local path (file:../shared)",
+        ),
+    ] {
+        let (_dir, context) = context_with(
+            &[
+                ("package.json", package),
+                (".dockerignore", "node_modules\n"),
+            ],
+            source,
+        );
+        let result = optimize_in(&context, source);
+        assert_eq!(result.source, source, "{package}");
+        let reason = &result.context.installs[0].reason;
+        assert!(reason.contains(expected), "{reason}");
+    }
+}
+
+#[test]
+fn split_is_not_made_when_requirements_install_the_project_itself() {
+    for (requirements, expected) in [
+        ("flask\n-e .\n", "installs from a local path (`-e .`)"),
+        (
+            "-r base.txt\ngunicorn\n",
+            "includes another file (`-r base.txt`)",
+        ),
+        (
+            "--find-links ./wheels\nmylib\n",
+            "installs from a local path",
+        ),
+    ] {
+        let (_dir, context) = context_with(
+            &[("requirements.txt", requirements), ("base.txt", "flask\n")],
+            PYTHON,
+        );
+        let result = optimize_in(&context, PYTHON);
+        assert_eq!(result.source, PYTHON, "{requirements}");
+        let reason = &result.context.installs[0].reason;
+        assert!(reason.contains(expected), "{reason}");
+    }
 }

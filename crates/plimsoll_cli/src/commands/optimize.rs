@@ -6,7 +6,8 @@ use std::path::Path;
 
 use plimsoll_linter::context::{BuildContext, WalkCache};
 use plimsoll_linter::optimize::{
-    assumed_context_mismatch, optimize_with_context, OptimizeContext, OptimizeOptions, Optimized,
+    assumed_context_mismatch, optimize_with_context, read_manifests, OptimizeContext,
+    OptimizeOptions, Optimized,
 };
 use similar::TextDiff;
 
@@ -116,7 +117,10 @@ fn load_context(
             );
             Ok((None, notes, why))
         }
-        None => Ok((Some(context), notes, String::new())),
+        None => {
+            read_manifests(&mut context, source);
+            Ok((Some(context), notes, String::new()))
+        }
     }
 }
 

@@ -298,6 +298,29 @@ pub(crate) fn decide(bust: &CacheBust, split: &SplitCopy, context: &BuildContext
             ));
         }
     }
+    match program {
+        "npm" | "yarn" => {
+            let scripts_off = bust.command.contains("--ignore-scripts");
+            if let Some(problem) = context
+                .text(&format!("{prefix}package.json"))
+                .and_then(|text| package_json_problem(text, scripts_off))
+            {
+                refusals.push(format!("`{prefix}package.json` {problem}"));
+            }
+        }
+        _ if is_pip => {
+            for file in &split.required {
+                let copied_folder = file.contains('/');
+                if let Some(problem) = context
+                    .text(file)
+                    .and_then(|text| requirements_problem(text, copied_folder))
+                {
+                    refusals.push(format!("`{file}` {problem}"));
+                }
+            }
+        }
+        _ => {}
+    }
     let git = format!("{prefix}.git");
     if context.entry(&git).is_some() {
         facts.sent_folders.push(git);
@@ -330,6 +353,103 @@ pub(crate) fn decide(bust: &CacheBust, split: &SplitCopy, context: &BuildContext
         manifests: Some(manifests),
         notes,
     }
+}
+
+/// Why the install may need more than `package.json` and the lock: its own
+/// install scripts (unless `--ignore-scripts`), workspaces, local packages.
+fn package_json_problem(text: &str, scripts_off: bool) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    if value.get("workspaces").is_some() {
+        return Some(
+            "declares workspaces: the install needs the package.json of every member".into(),
+        );
+    }
+    if !scripts_off {
+        let scripts = value.get("scripts").and_then(|s| s.as_object());
+        let run: Vec<&str> = ["preinstall", "install", "postinstall", "prepare"]
+            .into_iter()
+            .filter(|name| scripts.is_some_and(|s| s.contains_key(*name)))
+            .collect();
+        if !run.is_empty() {
+            return Some(format!(
+                "has {} script{} that the install runs, and that may need the sources",
+                run.iter()
+                    .map(|r| format!("a `{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if run.len() == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let local = ["dependencies", "devDependencies", "optionalDependencies"]
+        .into_iter()
+        .filter_map(|group| value.get(group)?.as_object())
+        .flat_map(|deps| deps.iter())
+        .find(|(_, spec)| {
+            spec.as_str().is_some_and(|spec| {
+                ["file:", "link:", "workspace:", "portal:", "./", "../", "/"]
+                    .iter()
+                    .any(|p| spec.starts_with(p))
+            })
+        });
+    local.map(|(name, spec)| {
+        format!(
+            "installs `{name}` from a local path ({}): the install needs the sources",
+            spec.as_str().unwrap_or_default()
+        )
+    })
+}
+
+/// Why a requirements file may need more than itself: editable or local
+/// installs, and other files it includes (unless its whole folder is copied).
+fn requirements_problem(text: &str, folder_copied: bool) -> Option<String> {
+    for line in text.lines() {
+        let line = line.split(" #").next().unwrap_or(line).trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let editable = line.starts_with("-e") || line.starts_with("--editable");
+        let local = [".", "/", "file:"].iter().any(|p| line.starts_with(p))
+            || line.contains("@ file:")
+            || ["-f", "--find-links"].iter().any(|flag| {
+                line.strip_prefix(flag).is_some_and(|rest| {
+                    let value = rest.trim_start_matches(['=', ' ']).trim();
+                    !value.is_empty() && !value.contains("://")
+                })
+            });
+        if editable || local {
+            return Some(format!(
+                "installs from a local path (`{line}`): the install needs the sources"
+            ));
+        }
+        let includes = ["-r", "-c", "--requirement", "--constraint"]
+            .iter()
+            .any(|p| line.starts_with(p));
+        if includes && !folder_copied {
+            return Some(format!(
+                "includes another file (`{line}`), which the split would not copy"
+            ));
+        }
+    }
+    None
+}
+
+/// Reads into `context` the manifests whose text tells whether the install
+/// reads more than its manifests (`package.json`, requirements files).
+/// Returns the number of files read.
+pub fn read_manifests(context: &mut BuildContext, source: &str) -> usize {
+    let file = plimsoll_syntax::parse(source);
+    let model = SemanticModel::new(source, &file);
+    let mut wanted = Vec::new();
+    for bust in cache_busts(&model) {
+        let Some(split) = &bust.split else { continue };
+        match bust.install.program {
+            "npm" | "yarn" => wanted.push(format!("{}package.json", split.prefix)),
+            "pip" | "pip3" | "uv" => wanted.extend(split.required.iter().cloned()),
+            _ => {}
+        }
+    }
+    context.read_texts(&wanted, crate::context::MAX_TEXT_BYTES)
 }
 
 /// Is the split made for this install at all (with a context: `with_context`)?

@@ -20,7 +20,9 @@ use crate::rules::cache_busting_copy::cache_busts;
 use crate::semantic::SemanticModel;
 use crate::Edit;
 
-pub use context::{assumed_context_mismatch, ContextFacts, InstallFacts, OptimizeContext};
+pub use context::{
+    assumed_context_mismatch, read_manifests, ContextFacts, InstallFacts, OptimizeContext,
+};
 pub use profile::{Layer, Profile};
 
 /// Optional transformations.
