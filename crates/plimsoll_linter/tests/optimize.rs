@@ -525,3 +525,27 @@ fn split_is_not_made_when_requirements_install_the_project_itself() {
         assert!(reason.contains(expected), "{reason}");
     }
 }
+
+#[test]
+fn split_of_a_copied_folder_looks_for_the_manifests_inside_it() {
+    let source =
+        "FROM python:3.12\nWORKDIR /srv\nCOPY app/ .\nRUN pip install -r requirements.txt\n";
+    let (_dir, context) = context_with(&[("app/requirements.txt", "flask\n")], source);
+    let result = optimize_in(&context, source);
+    assert_eq!(
+        result.source,
+        "FROM python:3.12\nWORKDIR /srv\nCOPY app/requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY app/ .\n"
+    );
+    assert_eq!(result.context.installs[0].found, ["app/requirements.txt"]);
+    // Only that file is copied first, so a file it includes would be missing.
+    let (_dir, context) = context_with(
+        &[
+            ("app/requirements.txt", "-r base.txt\n"),
+            ("app/base.txt", "flask\n"),
+        ],
+        source,
+    );
+    let result = optimize_in(&context, source);
+    assert_eq!(result.source, source);
+    assert!(result.context.installs[0].reason.contains("`-r base.txt`"));
+}

@@ -310,7 +310,10 @@ pub(crate) fn decide(bust: &CacheBust, split: &SplitCopy, context: &BuildContext
         }
         _ if is_pip => {
             for file in &split.required {
-                let copied_folder = file.contains('/');
+                let copied_folder = split
+                    .manifests
+                    .iter()
+                    .any(|m| m.ends_with('/') && file.starts_with(m.as_str()));
                 if let Some(problem) = context
                     .text(file)
                     .and_then(|text| requirements_problem(text, copied_folder))
