@@ -549,3 +549,33 @@ fn split_of_a_copied_folder_looks_for_the_manifests_inside_it() {
     assert_eq!(result.source, source);
     assert!(result.context.installs[0].reason.contains("`-r base.txt`"));
 }
+
+#[test]
+fn go_split_copies_go_sum_and_stops_at_local_replacements() {
+    let source = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod download\n";
+    let (_dir, context) = context_with(
+        &[("go.mod", "module x\n"), ("go.sum", ""), ("main.go", "")],
+        source,
+    );
+    let result = optimize_in(&context, source);
+    assert!(
+        result.source.contains("COPY go.mod go.sum ./\n"),
+        "{}",
+        result.source
+    );
+    let (_dir, context) = context_with(
+        &[
+            (
+                "go.mod",
+                "module x\nreplace example.com/lib => ./lib // vendored\n",
+            ),
+            ("go.sum", ""),
+        ],
+        source,
+    );
+    let result = optimize_in(&context, source);
+    assert_eq!(result.source, source);
+    assert!(result.context.installs[0]
+        .reason
+        .contains("local folder `./lib`"));
+}

@@ -308,6 +308,21 @@ pub(crate) fn decide(bust: &CacheBust, split: &SplitCopy, context: &BuildContext
                 refusals.push(format!("`{prefix}package.json` {problem}"));
             }
         }
+        "go" => {
+            let go_mod = format!("{prefix}go.mod");
+            let local = context.text(&go_mod).and_then(|text| {
+                text.lines()
+                    .filter_map(|line| line.split("//").next()?.split_once("=>"))
+                    .map(|(_, to)| to.trim())
+                    .find(|to| to.starts_with('.') || to.starts_with('/'))
+            });
+            if let Some(to) = local {
+                refusals.push(format!(
+                    "`{go_mod}` replaces a module with the local folder `{to}`: the download \
+                     needs it"
+                ));
+            }
+        }
         _ if is_pip => {
             for file in &split.required {
                 let copied_folder = split
@@ -438,7 +453,7 @@ fn requirements_problem(text: &str, folder_copied: bool) -> Option<String> {
 }
 
 /// Reads into `context` the manifests whose text tells whether the install
-/// reads more than its manifests (`package.json`, requirements files).
+/// reads more than its manifests (`package.json`, requirements files, `go.mod`).
 /// Returns the number of files read.
 pub fn read_manifests(context: &mut BuildContext, source: &str) -> usize {
     let file = plimsoll_syntax::parse(source);
@@ -448,6 +463,7 @@ pub fn read_manifests(context: &mut BuildContext, source: &str) -> usize {
         let Some(split) = &bust.split else { continue };
         match bust.install.program {
             "npm" | "yarn" => wanted.push(format!("{}package.json", split.prefix)),
+            "go" => wanted.push(format!("{}go.mod", split.prefix)),
             "pip" | "pip3" | "uv" => wanted.extend(split.required.iter().cloned()),
             _ => {}
         }
