@@ -486,11 +486,8 @@ pub fn assumed_context_mismatch(context: &BuildContext, source: &str) -> Option<
         return None;
     }
     if !context.is_complete() {
-        return Some(format!(
-            "build context {}: the walk was cut short, so a missing manifest cannot be told \
-             from an unlisted one; optimized as without a context",
-            context.root.display()
-        ));
+        // Absence means nothing here; the optimizer says why it reads no context.
+        return None;
     }
     let file = plimsoll_syntax::parse(source);
     let model = SemanticModel::new(source, &file);
