@@ -145,6 +145,10 @@ pub struct CheckArgs {
     /// Not these rules.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Suppression comments (`# plimsoll ignore=`, `# hadolint ignore=`,
+    /// `# check=skip=`) silence nothing.
+    #[arg(long)]
+    pub disable_ignore_pragma: bool,
     /// Exit 1 only for findings at or above this severity.
     #[arg(long, value_enum)]
     pub failure_threshold: Option<ThresholdArg>,
