@@ -73,6 +73,12 @@ pub struct OptimizeArgs {
     /// Add `COPY --link` where it is safe (files that already use BuildKit syntax only).
     #[arg(long)]
     pub link: bool,
+    /// Build context, for the manifests-first split. Default: the Dockerfile's folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Do not read the build context: the split names the usual manifests as patterns.
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -338,21 +338,24 @@ mod tests {
         }
     }
 
+    /// A small project: docs, a Rust crate, npm manifests.
+    const SAMPLE: &[&str] = &[
+        "README.md",
+        "docs",
+        "docs/a.md",
+        "docs/img",
+        "docs/img/logo.png",
+        "src",
+        "src/main.rs",
+        "src/lib.rs",
+        "src/util",
+        "src/util/mod.rs",
+        "package.json",
+        "package-lock.json",
+    ];
+
     fn resolve(source: &str, excludes: &[&str]) -> Vec<String> {
-        let ctx = listing(&[
-            "README.md",
-            "docs",
-            "docs/a.md",
-            "docs/img",
-            "docs/img/logo.png",
-            "src",
-            "src/main.rs",
-            "src/lib.rs",
-            "src/util",
-            "src/util/mod.rs",
-            "package.json",
-            "package-lock.json",
-        ]);
+        let ctx = listing(SAMPLE);
         resolve_copy_source(source, &ctx, excludes)
             .expect("valid patterns")
             .into_iter()
@@ -449,19 +452,7 @@ mod tests {
 
     /// `(path, target)` of what the source takes, with `--parents` when asked.
     fn copied(source: &str, excludes: &[&str], parents: bool) -> Vec<(String, String)> {
-        let ctx = listing(&[
-            "README.md",
-            "docs",
-            "docs/a.md",
-            "docs/img",
-            "docs/img/logo.png",
-            "src",
-            "src/main.rs",
-            "src/lib.rs",
-            "src/util",
-            "src/util/mod.rs",
-            "package.json",
-        ]);
+        let ctx = listing(SAMPLE);
         resolve_copy(source, &ctx, excludes, parents)
             .expect("valid patterns")
             .into_iter()

@@ -34,7 +34,8 @@ enum Pragma {
     Stage(Vec<String>),
 }
 
-fn split_list(list: &str) -> Vec<String> {
+/// A comma-separated list of names, trimmed, without empty entries.
+pub(crate) fn split_list(list: &str) -> Vec<String> {
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
