@@ -14,9 +14,9 @@
 //! skipped or its result dropped.
 
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -36,10 +36,9 @@ use lsp_types::{
     CancelParams, ClientCapabilities, CodeActionParams, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentDiagnosticParams,
-    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
-    HoverParams, InitializeParams, LogMessageParams, MessageType, NumberOrString,
-    PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
+    DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, HoverParams, InitializeParams, LogMessageParams, MessageType,
+    NumberOrString, PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
     RelatedUnchangedDocumentDiagnosticReport, ShowMessageParams, UnchangedDocumentDiagnosticReport,
     Uri,
 };
@@ -163,6 +162,10 @@ impl Worker {
         if self.closed || open.latest.load(Ordering::SeqCst) == i32::MIN {
             return;
         }
+        // Nothing found now nor before (no ShellCheck, no context): nothing to redo.
+        if extras.is_empty() && self.extras.get(&uri).is_none_or(Extras::is_empty) {
+            return;
+        }
         self.extras_generation += 1;
         extras.generation = self.extras_generation;
         self.extras.insert(uri.clone(), extras);
@@ -182,17 +185,21 @@ impl Worker {
             }
             return;
         }
-        let Some(snapshot) = self.cache.get(&uri).map(|a| a.snapshot.clone()) else {
+        let Some(before) = self.cache.get(&uri).cloned() else {
             return;
         };
         // A newer version is queued: its own job uses these results.
-        if open.latest.load(Ordering::SeqCst) != snapshot.version {
+        if open.latest.load(Ordering::SeqCst) != before.snapshot.version {
             return;
         }
-        let version = snapshot.version;
+        let version = before.snapshot.version;
         let encoding = self.encoding;
-        let analysis = self.analysis(snapshot);
-        self.publish(uri, Some(version), analysis.lsp_diagnostics(encoding));
+        let analysis = self.analysis(before.snapshot.clone());
+        let diagnostics = analysis.lsp_diagnostics(encoding);
+        // The editor has these already.
+        if diagnostics != before.lsp_diagnostics(encoding) {
+            self.publish(uri, Some(version), diagnostics);
+        }
     }
 
     fn publish(&self, uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) {

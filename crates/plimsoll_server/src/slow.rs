@@ -19,8 +19,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use plimsoll_linter::context::{
-    copies_from_context, prepare, wants_context, BuildContext, ContextOrigin, WalkCache,
-    WalkLimits,
+    copies_from_context, prepare, wants_context, BuildContext, ContextOrigin, WalkCache, WalkLimits,
 };
 use plimsoll_linter::pragma::Suppressions;
 use plimsoll_linter::{Diagnostic, Edit, Settings};
@@ -39,6 +38,13 @@ pub struct Extras {
     pub context: Option<BuildContext>,
     /// ShellCheck's findings, each tied to the text of its RUN instruction.
     pub shellcheck: Vec<Anchored>,
+}
+
+impl Extras {
+    /// No context and no ShellCheck finding: linting with these is linting without.
+    pub fn is_empty(&self) -> bool {
+        self.context.is_none() && self.shellcheck.is_empty()
+    }
 }
 
 /// A finding tied to the instruction it is in: where it is relative to that

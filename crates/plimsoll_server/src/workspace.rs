@@ -445,7 +445,10 @@ mod tests {
         let mut workspace = Workspace::new(vec![dir.path().to_path_buf()], editor);
         let (profile, _) = workspace.profile_for(&doc);
         assert_eq!(
-            profile.shellcheck.as_ref().map(|s| s.binary().to_path_buf()),
+            profile
+                .shellcheck
+                .as_ref()
+                .map(|s| s.binary().to_path_buf()),
             Some(program)
         );
         assert_eq!(profile.context, ContextPlan::Folder(dir.path().join("ctx")));
@@ -458,7 +461,11 @@ mod tests {
         let (profile, notices) = workspace.profile_for(&doc);
         assert!(profile.shellcheck.is_none());
         assert_eq!(profile.context, ContextPlan::Off);
-        assert!(notices[0].show && notices[0].text.contains("missing"), "{}", notices[0].text);
+        assert!(
+            notices[0].show && notices[0].text.contains("missing"),
+            "{}",
+            notices[0].text
+        );
     }
 
     #[test]
