@@ -242,11 +242,12 @@ fn run_worker(jobs: Receiver<Job>, results: Receiver<Job>, mut worker: Worker) {
 
 type SlowJob = Box<dyn FnOnce(&mut Slow) + Send>;
 
-/// State that lives on the slow thread.
+/// State that lives on the slow thread. It holds no sender of the
+/// connection: everything goes through the lint worker, so that a check still
+/// running when the editor leaves does not keep the connection open.
 struct Slow {
     checks: SlowWorker,
-    sender: Sender<Message>,
-    /// Where results go: the lint worker.
+    /// Where results and messages go: the lint worker.
     results: Sender<Job>,
     /// Messages already shown, so that each is shown once.
     shown: HashSet<String>,
@@ -257,28 +258,33 @@ impl Slow {
         if !self.shown.insert(text.clone()) {
             return;
         }
-        if show {
-            let _ = self.sender.send(
+        let _ = self.results.send(Box::new(move |w: &mut Worker| {
+            if w.closed {
+                return;
+            }
+            if show {
+                let _ = w.sender.send(
+                    Notification::new(
+                        ShowMessage::METHOD.into(),
+                        ShowMessageParams {
+                            typ: kind,
+                            message: text.clone(),
+                        },
+                    )
+                    .into(),
+                );
+            }
+            let _ = w.sender.send(
                 Notification::new(
-                    ShowMessage::METHOD.into(),
-                    ShowMessageParams {
+                    LogMessage::METHOD.into(),
+                    LogMessageParams {
                         typ: kind,
-                        message: text.clone(),
+                        message: text,
                     },
                 )
                 .into(),
             );
-        }
-        let _ = self.sender.send(
-            Notification::new(
-                LogMessage::METHOD.into(),
-                LogMessageParams {
-                    typ: kind,
-                    message: text,
-                },
-            )
-            .into(),
-        );
+        }));
     }
 }
 
@@ -363,7 +369,6 @@ impl Server {
         let (slow_jobs, slow_receiver) = crossbeam_channel::unbounded::<SlowJob>();
         let slow_state = Slow {
             checks: SlowWorker::default(),
-            sender: sender.clone(),
             results,
             shown: HashSet::new(),
         };

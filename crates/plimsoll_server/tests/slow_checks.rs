@@ -16,8 +16,8 @@ use support::{file_uri, Client};
 /// header lines plimsoll adds), columns 1 to 8, is `ls /tmp`.
 const DOCKERFILE: &str = "FROM alpine:3.20\nUSER nobody\nRUN ls /tmp\n";
 
-/// A stand-in `shellcheck` in `dir`: runs `before` (shell), appends a line
-/// to `dir/runs` for each run, and reports SC2012 on `ls /tmp` of the last
+/// A stand-in `shellcheck` in `dir`: appends a line to `dir/runs` for each
+/// run, runs `before` (shell), and reports SC2012 on `ls /tmp` of the last
 /// script it is given, with `fix` as ShellCheck's fix (JSON).
 fn stand_in(dir: &Path, before: &str, fix: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
@@ -26,7 +26,7 @@ fn stand_in(dir: &Path, before: &str, fix: &str) -> PathBuf {
         r#"{{"file":"%s","line":3,"endLine":3,"column":1,"endColumn":8,"level":"info","code":2012,"message":"Use find instead of ls","fix":{fix}}}"#
     );
     let script = format!(
-        "#!/bin/sh\n{before}\necho run >> '{}'\nfor last; do :; done\nprintf '{{\"comments\":[{comment}]}}' \"$last\"\nexit 1\n",
+        "#!/bin/sh\necho run >> '{}'\n{before}\nfor last; do :; done\nprintf '{{\"comments\":[{comment}]}}' \"$last\"\nexit 1\n",
         runs.display()
     );
     let path = dir.join("fake-shellcheck");
@@ -396,4 +396,30 @@ fn the_context_setting_names_the_folder_or_turns_it_off() {
         !has("copy-missing-source")(d)
     });
     assert!(client.shutdown().success());
+}
+
+#[test]
+fn leaving_does_not_wait_for_a_slow_shellcheck() {
+    let dir = tempfile::tempdir().unwrap();
+    let shellcheck = stand_in(dir.path(), "sleep 6", "null");
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let mut client = Client::start(
+        json!({}),
+        json!({ "shellcheck": shellcheck, "context": false }),
+    );
+    client.open(&uri, DOCKERFILE);
+    client.diagnostics(&uri, 1);
+    // The stand-in is sleeping now (it counts its run first).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while runs(dir.path()) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(runs(dir.path()), 1);
+    let leaving = Instant::now();
+    assert!(client.shutdown().success());
+    let waited = leaving.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "exit waited {waited:?} for a shellcheck sleeping 6 s"
+    );
 }
