@@ -423,3 +423,51 @@ fn leaving_does_not_wait_for_a_slow_shellcheck() {
         "exit waited {waited:?} for a shellcheck sleeping 6 s"
     );
 }
+
+#[test]
+fn pulling_clients_are_asked_to_pull_again_when_shellcheck_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let shellcheck = stand_in(dir.path(), "sleep 2", "null");
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let capabilities = json!({
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostic": { "refreshSupport": true } },
+    });
+    let mut client = Client::start(
+        capabilities,
+        json!({ "shellcheck": shellcheck, "context": false }),
+    );
+    client.open(&uri, DOCKERFILE);
+    let pull = |client: &mut Client, previous: Option<&str>| {
+        client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri }, "previousResultId": previous }),
+        )
+    };
+    // Before ShellCheck is done (it sleeps 2 s): the rules' findings only.
+    let first = pull(&mut client, None);
+    assert!(
+        !has("SC2012")(first["items"].as_array().unwrap()),
+        "{first:#}"
+    );
+    let first_id = first["resultId"].as_str().unwrap().to_string();
+
+    client.wait_for("workspace/diagnostic/refresh", |m| {
+        m["method"] == "workspace/diagnostic/refresh"
+    });
+    // Same text, same settings, but the result is not the one the client has.
+    let second = pull(&mut client, Some(&first_id));
+    assert_eq!(second["kind"], "full", "{second:#}");
+    assert!(
+        has("SC2012")(second["items"].as_array().unwrap()),
+        "{second:#}"
+    );
+    let second_id = second["resultId"].as_str().unwrap().to_string();
+    assert_ne!(second_id, first_id);
+    assert_eq!(pull(&mut client, Some(&second_id))["kind"], "unchanged");
+    // Nothing is pushed to a client that pulls.
+    assert!(!client.saw_within(Duration::from_millis(100), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    }));
+    assert!(client.shutdown().success());
+}
