@@ -23,6 +23,7 @@
 
 pub mod api;
 pub mod cache_report;
+mod check_directive;
 mod checker;
 pub mod config;
 pub mod context;

@@ -3,8 +3,9 @@
 use plimsoll_context::BuildContext;
 use plimsoll_syntax::{Dockerfile, Span};
 
+use crate::check_directive::{is_buildkit_check, CheckOptions};
 use crate::checker::Checker;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::pragma::Suppressions;
 use crate::semantic::SemanticModel;
 use crate::settings::{ResolvedRules, RuleOptions};
@@ -46,7 +47,12 @@ pub fn lint_with_context(
     let model = SemanticModel::new(source, file);
     let mut checker = Checker::new(&model, options);
     checker.context = context;
-    for &(rule, _) in &rules.rules {
+    let check_options = CheckOptions::of_file(file);
+    let enabled_here = rules
+        .experimental
+        .iter()
+        .filter(|(rule, _)| check_options.enables(rule.meta()));
+    for &(rule, _) in rules.rules.iter().chain(enabled_here) {
         checker.set_rule(rule.meta());
         rule.check(&mut checker);
     }
@@ -58,6 +64,10 @@ pub fn lint_with_context(
         .map(|mut d| {
             if let Some(severity) = rules.severity_of(d.rule) {
                 d.severity = severity;
+            }
+            // `# check=error=true` makes BuildKit fail the build on any check.
+            if check_options.error && is_buildkit_check(d.rule) {
+                d.severity = Severity::Error;
             }
             if let Some(mode) = rules.fix_mode_of(d.rule) {
                 d.fix = d.fix.take().and_then(|fix| mode.apply(fix));

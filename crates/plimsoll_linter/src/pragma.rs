@@ -11,6 +11,8 @@
 
 use plimsoll_syntax::{Dockerfile, Keyword, Span};
 
+use crate::check_directive::CheckOptions;
+use crate::knowledge::{BUILDKIT_CHECKS, EXPERIMENTAL_BUILDKIT_CHECKS};
 use crate::rule::RuleMeta;
 use crate::settings::selector_matches;
 
@@ -77,29 +79,31 @@ fn parse_pragma(text: &str) -> Option<Pragma> {
 /// In a `check=skip=` list, `all` means every BuildKit check, not every rule.
 const BUILDKIT_ALL: &str = "buildkit:all";
 
-/// The `skip=` list of a `check=` value (`skip=A,B;error=true`).
+/// The `skip=` list of a `check=` comment (`check=skip=A,B;error=true`).
 fn check_skip_list(text: &str) -> Option<Vec<String>> {
     let value = text
         .trim()
         .strip_prefix("check")?
         .trim_start()
         .strip_prefix('=')?;
+    // Above an instruction, text after the options is a remark
+    // (`# check=skip=all // only here`).
     let value = value.split_whitespace().next().unwrap_or("");
-    value.split(';').find_map(|option| {
-        let (key, list) = option.split_once('=')?;
-        (key.trim() == "skip").then(|| {
-            split_list(list)
-                .into_iter()
-                .map(|s| {
-                    if s.eq_ignore_ascii_case("all") {
-                        BUILDKIT_ALL.to_string()
-                    } else {
-                        s
-                    }
-                })
-                .collect()
+    CheckOptions::parse(value).skip.map(skip_selectors)
+}
+
+/// Check names from `skip=` as selectors: `all` means every BuildKit check.
+fn skip_selectors(names: Vec<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .map(|s| {
+            if s.eq_ignore_ascii_case("all") {
+                BUILDKIT_ALL.to_string()
+            } else {
+                s
+            }
         })
-    })
+        .collect()
 }
 
 /// Is this comment (text after `#`) a `hadolint ignore=` or `plimsoll ignore=`
@@ -110,17 +114,12 @@ pub(crate) fn is_inline_ignore(text: &str) -> bool {
         && matches!(parse_pragma(text), Some(Pragma::Next(_)))
 }
 
-fn is_buildkit_alias(alias: &str) -> bool {
-    alias.starts_with(|c: char| c.is_ascii_uppercase())
-        && !(alias.starts_with("DL") || alias.starts_with("SC"))
-}
-
 impl Suppressions {
     pub fn from_file(file: &Dockerfile) -> Suppressions {
         let mut out = Suppressions::default();
         if let Some(check) = file.directive("check") {
-            if let Some(list) = check_skip_list(&format!("check={}", check.value)) {
-                out.add_global(list, check.span);
+            if let Some(skip) = CheckOptions::parse(&check.value).skip {
+                out.add_global(skip_selectors(skip), check.span);
             }
         }
         for comment in file.comments.iter().filter(|c| !c.in_continuation) {
@@ -187,8 +186,7 @@ impl Suppressions {
                 if s == BUILDKIT_ALL {
                     // BuildKit's `skip=all` leaves experimental checks alone.
                     rule.aliases.iter().any(|a| {
-                        is_buildkit_alias(a)
-                            && !crate::knowledge::EXPERIMENTAL_BUILDKIT_CHECKS.contains(a)
+                        BUILDKIT_CHECKS.contains(a) && !EXPERIMENTAL_BUILDKIT_CHECKS.contains(a)
                     })
                 } else {
                     selector_matches(s, rule)

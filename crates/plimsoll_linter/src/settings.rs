@@ -115,12 +115,16 @@ pub struct ResolvedRules {
     pub unknown_selectors: Vec<String>,
     /// Rules with a configured fix mode (the most specific selector wins).
     pub fix_modes: Vec<(&'static RuleMeta, FixMode)>,
+    /// BuildKit's experimental checks that are off here but not ignored: a
+    /// file's `# check=experimental=` directive switches them on for itself.
+    pub experimental: Vec<(&'static dyn Rule, Severity)>,
 }
 
 impl ResolvedRules {
     pub fn severity_of(&self, rule: &RuleMeta) -> Option<Severity> {
         self.rules
             .iter()
+            .chain(&self.experimental)
             .find(|(r, _)| std::ptr::eq(r.meta(), rule))
             .map(|&(_, severity)| severity)
     }
@@ -170,16 +174,17 @@ impl Settings {
         note_unknown(&self.severity.keys().cloned().collect::<Vec<_>>());
         note_unknown(&self.fix_modes.keys().cloned().collect::<Vec<_>>());
 
+        let with_severity = |rule: &'static dyn Rule| {
+            let severity = self
+                .severity_for(rule.meta())
+                .unwrap_or(rule.meta().severity);
+            (rule, severity)
+        };
         let rules = registry::all()
             .iter()
             .copied()
             .filter(|rule| self.selects(rule.meta()))
-            .map(|rule| {
-                let severity = self
-                    .severity_for(rule.meta())
-                    .unwrap_or(rule.meta().severity);
-                (rule, severity)
-            })
+            .map(with_severity)
             .collect::<Vec<(&'static dyn Rule, Severity)>>();
         let fix_modes = rules
             .iter()
@@ -191,8 +196,22 @@ impl Settings {
                     .map(|(_, &mode)| (rule.meta(), mode))
             })
             .collect();
+        let experimental = registry::all()
+            .iter()
+            .copied()
+            .filter(|rule| {
+                let meta = rule.meta();
+                meta.aliases
+                    .iter()
+                    .any(|a| crate::knowledge::EXPERIMENTAL_BUILDKIT_CHECKS.contains(a))
+                    && !self.selects(meta)
+                    && !self.ignore.iter().any(|s| selector_matches(s, meta))
+            })
+            .map(with_severity)
+            .collect();
         ResolvedRules {
             rules,
+            experimental,
             unknown_selectors: unknown,
             fix_modes,
         }

@@ -11,7 +11,8 @@ declare_rule! {
     /// as BuildKit stores it) or one of the ARG's names.
     ///
     /// Off by default, as in BuildKit, where the check is experimental; enable
-    /// it with `--extend-select invalid-definition-description`.
+    /// it for one file with BuildKit's `# check=experimental=InvalidDefinitionDescription`
+    /// directive, or everywhere with `--extend-select invalid-definition-description`.
     ///
     /// ## Why is this bad?
     /// Tools that list a Dockerfile's build arguments and targets (`docker
