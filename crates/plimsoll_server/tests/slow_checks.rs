@@ -471,3 +471,86 @@ fn pulling_clients_are_asked_to_pull_again_when_shellcheck_is_done() {
     }));
     assert!(client.shutdown().success());
 }
+
+/// A real ShellCheck, from `PLIMSOLL_SHELLCHECK` (CI sets it) or `PATH`;
+/// `None` (skip) without one, except under `CI=true`.
+fn real_shellcheck() -> Option<PathBuf> {
+    let found = std::env::var_os("PLIMSOLL_SHELLCHECK")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH")?)
+                .map(|dir| dir.join("shellcheck"))
+                .find(|p| p.is_file())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI needs shellcheck: set PLIMSOLL_SHELLCHECK or put it on PATH"
+        );
+        eprintln!("skipping: no shellcheck (set PLIMSOLL_SHELLCHECK or put it on PATH)");
+    }
+    found
+}
+
+#[test]
+fn a_real_shellcheck_finds_what_plimsoll_check_finds() {
+    let Some(shellcheck) = real_shellcheck() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let text = "FROM alpine:3.20\nUSER nobody\nRUN echo $undefined\n";
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, text).unwrap();
+    let uri = file_uri(&path);
+    let mut client = Client::start(
+        json!({}),
+        json!({ "shellcheck": shellcheck, "context": false }),
+    );
+    client.open(&uri, text);
+    let diagnostics = diagnostics_where(&mut client, &uri, 1, "SC2086", has("SC2086"));
+    let sc = diagnostics.iter().find(|d| d["code"] == "SC2086").unwrap();
+    // `$undefined`, on line 3.
+    assert_eq!(
+        sc["range"],
+        json!({ "start": position(2, 9), "end": position(2, 19) })
+    );
+
+    // The same findings as `plimsoll check --shellcheck` on the saved file.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--shellcheck"])
+        .arg(&shellcheck)
+        .arg("Dockerfile")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // (code, 0-based line, 0-based column) of each finding, from both.
+    let mut from_check: Vec<(String, u64, u64)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap() - 1,
+                d["column"].as_u64().unwrap() - 1,
+            )
+        })
+        .collect();
+    let mut from_server: Vec<(String, u64, u64)> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    from_check.sort();
+    from_server.sort();
+    assert_eq!(from_server, from_check);
+    assert!(from_server.iter().any(|(code, ..)| code == "SC2154"));
+    assert!(client.shutdown().success());
+}
