@@ -73,6 +73,12 @@ pub struct OptimizeArgs {
     /// Add `COPY --link` where it is safe (files that already use BuildKit syntax only).
     #[arg(long)]
     pub link: bool,
+    /// Build context, for the manifests-first split. Default: the Dockerfile's folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Do not read the build context: the split names the usual manifests as patterns.
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +145,10 @@ pub struct CheckArgs {
     /// Not these rules.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Suppression comments (`# plimsoll ignore=`, `# hadolint ignore=`,
+    /// `# check=skip=`) silence nothing.
+    #[arg(long)]
+    pub disable_ignore_pragma: bool,
     /// Exit 1 only for findings at or above this severity.
     #[arg(long, value_enum)]
     pub failure_threshold: Option<ThresholdArg>,

@@ -277,6 +277,52 @@ fn suppression_comments_from_plimsoll_hadolint_and_buildkit() {
 }
 
 #[test]
+fn disable_ignore_pragma_makes_every_suppression_comment_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "# check=skip=JSONArgsRecommended\nFROM a\n# plimsoll ignore=exec-form-cmd\nCMD x\n\
+         # hadolint ignore=DL3025\nCMD y\n# plimsoll ignore=no-such-rule\nCMD z\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "concise", "--select", "exec-form-cmd"];
+        args.extend_from_slice(extra);
+        args.push("Dockerfile");
+        plimsoll(dir.path(), &args)
+    };
+    assert_eq!(stdout(&run(&[])).lines().count(), 0);
+    let strict = run(&["--disable-ignore-pragma"]);
+    let report = stdout(&strict);
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with("Dockerfile:4:5: warning exec-form-cmd"),
+        "{lines:?}"
+    );
+    assert_eq!(strict.status.code(), Some(1));
+    // A pragma naming no rule is still pointed out.
+    assert!(
+        stderr(&strict).contains("Dockerfile:7: unknown rule `no-such-rule`"),
+        "{}",
+        stderr(&strict)
+    );
+    // The same policy from hadolint's config key.
+    write(
+        dir.path(),
+        ".hadolint.yaml",
+        "disable-ignore-pragma: true\n",
+    );
+    assert_eq!(stdout(&run(&[])).lines().count(), 3);
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "disable-ignore-pragma = false\n",
+    );
+    assert_eq!(stdout(&run(&[])).lines().count(), 0);
+}
+
+#[test]
 fn config_files_plimsoll_toml_and_hadolint_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let text = "FROM alpine:3.20\nCMD echo hi\n";

@@ -591,3 +591,220 @@ fn context_rules_stay_silent_when_not_selected() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// A monorepo that copies with `COPY --parents`.
+fn parents_repo(root: &Path, dockerfile: &str) {
+    tree(
+        root,
+        &[
+            ("packages/api/package.json", "{\"name\": \"api\"}\n"),
+            ("packages/api/index.js", "require('./db')\n"),
+            ("packages/web/package.json", "{\"name\": \"web\"}\n"),
+            ("packages/web/.env", "SESSION_SECRET=hunter2\n"),
+            ("packages/web/app.test.js", "test()\n"),
+            ("src/app/main.go", "package main\n"),
+            (
+                "scripts/entry.sh",
+                "#!/bin/sh\nset -e\necho starting\nnode packages/api/index.js\n",
+            ),
+            ("Dockerfile", dockerfile),
+        ],
+    );
+}
+
+#[test]
+fn copy_parents_sources_are_resolved_with_their_paths() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    parents_repo(
+        root,
+        "FROM node:22-slim\nWORKDIR /app\n\
+         COPY --parents packages/*/package.json ./\n\
+         COPY --parents ./missing/./*.go /go/src/\n\
+         COPY --parents ./src/./app/*.rs /rs/\n\
+         COPY --parents ./config/./settings.yaml /etc/app/\n\
+         COPY --parents packages/*/ ./\n\
+         COPY --parents ./scripts/./entry.sh /usr/local/bin/\n\
+         USER node\nENTRYPOINT [\"entry.sh\"]\n",
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    // Line 5's `*.rs` may match nothing (BuildKit allows an empty wildcard),
+    // but line 4's `missing` is the directory the copy starts from.
+    assert_eq!(
+        findings(&output),
+        [
+            ("copy-missing-source".to_owned(), 4),
+            ("copy-missing-source".to_owned(), 6),
+            ("secret-in-context".to_owned(), 7),
+            ("entrypoint-script-exec".to_owned(), 10),
+        ]
+    );
+    let text = plimsoll(root, &["check", "--select", CONTEXT_RULES, "Dockerfile"]);
+    insta::assert_snapshot!("copy-parents__fires", stdout(&text));
+
+    // `--exclude` is relative to where a `--parents` copy starts.
+    parents_repo(
+        root,
+        "FROM node:22-slim\nWORKDIR /app\n\
+         COPY --parents --exclude=**/.env packages/*/ ./\n\
+         COPY --parents --exclude=web/.env ./packages/./ ./\n\
+         COPY --parents --exclude=packages/web/.env ./packages/./ ./\n",
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&output), [("secret-in-context".to_owned(), 5)]);
+    assert!(
+        messages(&output)[0].contains("`packages/web/.env` (environment file)"),
+        "{:?}",
+        messages(&output)
+    );
+
+    // Without `--parents` the same sources mean other things: `entry.sh`
+    // copied as `/usr/local/bin/entry.sh` is still found.
+    parents_repo(
+        root,
+        "FROM node:22-slim\nCOPY scripts/entry.sh /usr/local/bin/\nENTRYPOINT [\"entry.sh\"]\n",
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        findings(&output),
+        [("entrypoint-script-exec".to_owned(), 3)]
+    );
+    // ... while a `--parents` copy without a pivot puts it at
+    // `/usr/local/bin/scripts/entry.sh`, which is not the one run.
+    parents_repo(
+        root,
+        "FROM node:22-slim\nCOPY --parents scripts/entry.sh /usr/local/bin/\nENTRYPOINT [\"entry.sh\"]\n",
+    );
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&output), []);
+}
+
+#[test]
+fn copy_parents_sources_meet_the_ignore_file_and_bloat_rules() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    parents_repo(
+        root,
+        "FROM node:22-slim\nWORKDIR /app\n\
+         COPY --parents ./scripts/./entry.sh /usr/local/bin/\n\
+         COPY --parents packages/*/ ./\n",
+    );
+    filler(root, "packages/web/node_modules/left-pad", 4, 100);
+    tree(root, &[(".dockerignore", "scripts/\n**/.env\n")]);
+    let output = plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        findings(&output),
+        [
+            ("copy-ignored-file".to_owned(), 3),
+            ("context-bloat".to_owned(), 4),
+        ]
+    );
+    let messages = messages(&output);
+    assert!(
+        messages[0]
+            .starts_with("`scripts/entry.sh` is excluded by `.dockerignore` (line 1: `scripts/`)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("`packages/web/node_modules` (installed packages, 4 files, 400 B)"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn cache_report_follows_copy_parents_and_exclude() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    parents_repo(
+        root,
+        "FROM node:22-slim\nWORKDIR /app\n\
+         COPY --parents packages/*/package.json ./\n\
+         RUN npm install\n\
+         COPY --parents --exclude=**/*.test.js --exclude=**/.env ./packages/./ ./\n\
+         RUN npm run build\n",
+    );
+    let output = plimsoll(root, &["cache-report", "Dockerfile"]);
+    assert_eq!(stderr(&output), "");
+    insta::assert_snapshot!("copy-parents__cache-report", stdout(&output));
+
+    let reruns = |changed: &str| -> Vec<u64> {
+        let output = plimsoll(
+            root,
+            &[
+                "cache-report",
+                "--format",
+                "json",
+                "--changed",
+                changed,
+                "Dockerfile",
+            ],
+        );
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        value["reruns"]
+            .as_array()
+            .expect("reruns")
+            .iter()
+            .map(|r| r["line"].as_u64().expect("line"))
+            .collect()
+    };
+    assert_eq!(reruns("packages/web/package.json"), [4, 6]);
+    assert_eq!(reruns("packages/api/index.js"), [6]);
+    // Excluded from the layer: nothing rebuilds.
+    assert_eq!(reruns("packages/web/app.test.js"), Vec::<u64>::new());
+    assert_eq!(reruns("packages/web/.env"), Vec::<u64>::new());
+    // A new file the pattern takes counts, one it does not take does not.
+    assert_eq!(reruns("packages/cli/package.json"), [4, 6]);
+    assert_eq!(reruns("src/app/main.go"), Vec::<u64>::new());
+}

@@ -199,3 +199,63 @@ fn optimize_write_rewrites_in_place_and_a_second_run_changes_nothing() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no/such/Dockerfile"));
 }
+
+#[test]
+fn optimize_reads_the_context_in_the_dockerfile_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Dockerfile");
+    fs::write(
+        &file,
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile\n",
+    )
+    .unwrap();
+    for name in ["package.json", "yarn.lock"] {
+        fs::write(dir.path().join(name), "{}").unwrap();
+    }
+    fs::write(dir.path().join(".dockerignore"), "node_modules\n").unwrap();
+    let path = file.to_str().unwrap();
+
+    let output = plimsoll(&["optimize", "--plan", "json", path]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "FROM node:22\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\nCOPY . .\n"
+    );
+    let plan: serde_json::Value = serde_json::from_str(&stderr(&output)).unwrap();
+    assert_eq!(plan["context"]["read"], true);
+    assert_eq!(plan["context"]["root"], dir.path().to_str().unwrap());
+    let install = &plan["context"]["installs"][0];
+    assert_eq!(install["split"], true);
+    assert_eq!(
+        install["found"],
+        serde_json::json!(["package.json", "yarn.lock"])
+    );
+
+    // A host node_modules/ that .dockerignore lets through: the split would
+    // put it over the fresh install, so the file stays as it is.
+    fs::remove_file(dir.path().join(".dockerignore")).unwrap();
+    fs::create_dir(dir.path().join("node_modules")).unwrap();
+    fs::write(dir.path().join("node_modules/.yarn-integrity"), "").unwrap();
+    let output = plimsoll(&["optimize", "--diff", path]);
+    assert_eq!(stdout(&output), "");
+    let plan = stderr(&output);
+    assert!(plan.contains("nothing to optimize"), "{plan}");
+    assert!(plan.contains("the context sends `node_modules/`"), "{plan}");
+
+    // Without the context: yarn is only suggested, and the plan says why.
+    let output = plimsoll(&["optimize", "--no-context", "--diff", path]);
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("context: not read (--no-context)"),
+        "{}",
+        stderr(&output)
+    );
+    let missing = plimsoll(&[
+        "optimize",
+        "--context",
+        "/nonexistent-plimsoll-context",
+        path,
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("build context /nonexistent-plimsoll-context"));
+}

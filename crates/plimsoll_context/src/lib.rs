@@ -10,8 +10,10 @@
 //!   the file BuildKit would use for a given Dockerfile.
 //! - [`walk_context`] lists a context within [`WalkLimits`], honouring the
 //!   ignore rules and never following symlinks; a cut-short walk says so.
-//! - [`resolve_copy_source`] tells which listed entries a `COPY`/`ADD` source
-//!   takes.
+//! - [`resolve_copy`] tells which listed entries a `COPY`/`ADD` source takes
+//!   (with `--exclude`, and `COPY --parents` with its `/./` pivot) and where
+//!   each lands below the destination; [`required_source_path`] what BuildKit
+//!   fails without.
 //! - [`BuildContext`] bundles these into the snapshot the linter reads: it is
 //!   built before linting, so rules never touch the disk.
 //!
@@ -25,7 +27,10 @@ mod goregex;
 mod walk;
 
 pub use context::{BuildContext, ContextOrigin, IgnoreProblem, LoadedIgnore, WalkCache};
-pub use copy::{resolve_copy_source, CopySourceError};
+pub use copy::{
+    parents_pivot, required_source_path, resolve_copy, resolve_copy_source, source_context_path,
+    CopiedEntry, CopySourceError,
+};
 pub use dockerignore::{
     find_ignore_file, DockerIgnore, IgnoreFile, IgnoreFileKind, IgnorePattern, PatternError,
 };

@@ -101,9 +101,10 @@ impl CacheReport {
     }
 }
 
-/// What a layer reads from the context: source patterns with their excludes.
+/// What a layer reads from the context: source patterns with their
+/// `--exclude` patterns and whether `--parents` is set.
 struct Inputs {
-    patterns: Vec<(String, Vec<String>)>,
+    patterns: Vec<(String, Vec<String>, bool)>,
     stages: Vec<usize>,
 }
 
@@ -147,7 +148,7 @@ pub fn cache_report(
                     inputs
                         .patterns
                         .iter()
-                        .any(|(p, ex)| pattern_takes(p, ex, f))
+                        .any(|(p, ex, parents)| pattern_takes(p, ex, *parents, f))
                 })
                 .cloned()
                 .collect();
@@ -246,7 +247,7 @@ fn inputs_of(model: &SemanticModel<'_>, index: usize, instruction: &Instruction)
     let mut inputs = Inputs {
         patterns: sources_of(model, index, instruction)
             .into_iter()
-            .map(|s| (s.path, s.excludes))
+            .map(|s| (s.path, s.excludes, s.parents))
             .collect(),
         stages: Vec::new(),
     };
@@ -267,7 +268,7 @@ fn inputs_of(model: &SemanticModel<'_>, index: usize, instruction: &Instruction)
                 inputs.stages.extend(stage_ref(model, from));
             } else if get("type") == Some("bind") {
                 let source = get("source").or_else(|| get("src")).unwrap_or(".");
-                inputs.patterns.push((source.to_owned(), Vec::new()));
+                inputs.patterns.push((source.to_owned(), Vec::new(), false));
             }
         }
     }
@@ -286,8 +287,8 @@ fn stage_ref(model: &SemanticModel<'_>, from: &str) -> Option<usize> {
 /// The listed files the patterns take, sorted, and their total size.
 fn files_of(inputs: &Inputs, context: &BuildContext) -> (Vec<String>, u64) {
     let mut files: Vec<(&str, u64)> = Vec::new();
-    for (pattern, excludes) in &inputs.patterns {
-        if let Some(taken) = resolve_pattern(pattern, excludes, &context.listing) {
+    for (pattern, excludes, parents) in &inputs.patterns {
+        if let Some(taken) = resolve_pattern(pattern, excludes, *parents, &context.listing) {
             files.extend(
                 taken
                     .into_iter()

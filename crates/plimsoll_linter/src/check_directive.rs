@@ -7,6 +7,7 @@
 use plimsoll_syntax::Dockerfile;
 
 use crate::knowledge::{BUILDKIT_CHECKS, EXPERIMENTAL_BUILDKIT_CHECKS};
+use crate::pragma::split_list;
 use crate::rule::RuleMeta;
 
 /// The options of one `check=` value.
@@ -20,14 +21,6 @@ pub struct CheckOptions {
     pub experimental: Vec<String>,
 }
 
-fn names(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 impl CheckOptions {
     /// Options of the text after `check=`. BuildKit trims the spaces around
     /// keys and names, so `skip=A, B` names both.
@@ -38,9 +31,9 @@ impl CheckOptions {
                 continue;
             };
             match key.trim() {
-                "skip" => out.skip = Some(names(list)),
+                "skip" => out.skip = Some(split_list(list)),
                 "error" => out.error = list.trim().eq_ignore_ascii_case("true"),
-                "experimental" => out.experimental = names(list),
+                "experimental" => out.experimental = split_list(list),
                 _ => {}
             }
         }

@@ -309,6 +309,7 @@ struct TomlConfig {
     severity: BTreeMap<String, Spanned<String>>,
     per_file_ignores: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     max_file_size: Option<Spanned<SizeValue>>,
+    disable_ignore_pragma: bool,
     rules: TomlRules,
     fix: TomlFix,
 }
@@ -437,6 +438,7 @@ fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
             severity,
             options: raw.rules.options,
             fix_modes,
+            disable_ignore_pragma: raw.disable_ignore_pragma,
         },
         failure_threshold,
         per_file_ignores,
@@ -530,8 +532,6 @@ fn strings(list: &[Spanned<String>]) -> Vec<String> {
     list.iter().map(|s| s.get_ref().clone()).collect()
 }
 
-/// hadolint keys plimsoll reads nothing from yet.
-const HADOLINT_UNSUPPORTED: [&str; 1] = ["disable-ignore-pragma"];
 /// hadolint keys about output, which plimsoll takes on the command line.
 const HADOLINT_OUTPUT: [&str; 4] = ["format", "formats", "no-color", "verbose"];
 
@@ -604,6 +604,18 @@ fn parse_hadolint(text: &str, path: &Path) -> Result<Config, ConfigError> {
                     _ => return Err(error(line, "`strict-labels` must be true or false".into())),
                 };
             }
+            "disable-ignore-pragma" => {
+                config.settings.disable_ignore_pragma = match value {
+                    Value::Null => false,
+                    Value::Bool(b) => *b,
+                    _ => {
+                        return Err(error(
+                            line,
+                            "`disable-ignore-pragma` must be true or false".into(),
+                        ))
+                    }
+                };
+            }
             "failure-threshold" => {
                 let threshold = value.as_str().and_then(Threshold::parse).ok_or_else(|| {
                     error(
@@ -657,11 +669,6 @@ fn parse_hadolint(text: &str, path: &Path) -> Result<Config, ConfigError> {
             }
             // Set to its default, a setting changes nothing: no need to warn.
             _ if is_unset(value) => {}
-            _ if HADOLINT_UNSUPPORTED.contains(&key) => warnings.push(located(
-                path,
-                line,
-                &format!("`{key}` is not supported yet and is ignored"),
-            )),
             _ if HADOLINT_OUTPUT.contains(&key) => warnings.push(located(
                 path,
                 line,

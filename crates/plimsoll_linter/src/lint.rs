@@ -56,7 +56,10 @@ pub fn lint_with_context(
         checker.set_rule(rule.meta());
         rule.check(&mut checker);
     }
-    let suppressions = Suppressions::from_file(file);
+    let mut suppressions = Suppressions::from_file(file);
+    if rules.disable_ignore_pragma {
+        suppressions = suppressions.without_effect();
+    }
     let mut diagnostics: Vec<Diagnostic> = checker
         .into_diagnostics()
         .into_iter()

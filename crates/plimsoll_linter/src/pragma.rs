@@ -34,7 +34,8 @@ enum Pragma {
     Stage(Vec<String>),
 }
 
-fn split_list(list: &str) -> Vec<String> {
+/// A comma-separated list of names, trimmed, without empty entries.
+pub(crate) fn split_list(list: &str) -> Vec<String> {
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -160,6 +161,15 @@ impl Suppressions {
             }
         }
         out
+    }
+
+    /// The same file read under a policy that allows no suppressions: nothing
+    /// is silenced, but pragmas naming unknown rules are still reported.
+    pub fn without_effect(self) -> Suppressions {
+        Suppressions {
+            warnings: self.warnings,
+            ..Suppressions::default()
+        }
     }
 
     fn add_global(&mut self, rules: Vec<String>, span: Span) {

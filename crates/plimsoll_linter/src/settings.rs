@@ -71,6 +71,9 @@ pub struct Settings {
     pub options: RuleOptions,
     /// Fix mode per selector (`[fix.modes]` in the config).
     pub fix_modes: BTreeMap<String, FixMode>,
+    /// Suppression comments silence nothing (hadolint's
+    /// `disable-ignore-pragma`): a policy for CI that allows no exceptions.
+    pub disable_ignore_pragma: bool,
 }
 
 /// Whether and when a rule's fixes are applied, whatever the rule says about
@@ -118,6 +121,8 @@ pub struct ResolvedRules {
     /// BuildKit's experimental checks that are off here but not ignored: a
     /// file's `# check=experimental=` directive switches them on for itself.
     pub experimental: Vec<(&'static dyn Rule, Severity)>,
+    /// Suppression comments silence nothing ([`Settings::disable_ignore_pragma`]).
+    pub disable_ignore_pragma: bool,
 }
 
 impl ResolvedRules {
@@ -212,6 +217,7 @@ impl Settings {
         ResolvedRules {
             rules,
             experimental,
+            disable_ignore_pragma: self.disable_ignore_pragma,
             unknown_selectors: unknown,
             fix_modes,
         }

@@ -491,10 +491,10 @@ fn hadolint_accepts_empty_files_empty_keys_and_single_strings() {
 #[test]
 fn hadolint_unsupported_and_unknown_keys_are_warnings_with_lines() {
     let config = load_yaml(
-        "ignored: [DL3025]\ndisable-ignore-pragma: true\nlabel-schema:\n  author: text\nformat: json\nno-color: false\nshiny-new-key: 1\noverride:\n  ignore: [DL3008]\n",
+        "ignored: [DL3025]\nverbose: true\nlabel-schema:\n  author: text\nformat: json\nno-color: false\nshiny-new-key: 1\noverride:\n  ignore: [DL3008]\n",
     );
     let expected = [
-        ":2: `disable-ignore-pragma` is not supported yet",
+        ":2: hadolint output setting `verbose`",
         ":5: hadolint output setting `format`",
         ":7: unknown hadolint setting `shiny-new-key`",
         ":8: `override` level `ignore`",
@@ -525,6 +525,24 @@ fn hadolint_unknown_codes_warn_but_hadolint_codes_never_do() {
 }
 
 #[test]
+fn disable_ignore_pragma_from_either_config() {
+    assert!(
+        load_yaml("disable-ignore-pragma: true\n")
+            .settings
+            .disable_ignore_pragma
+    );
+    assert!(
+        !load_yaml("disable-ignore-pragma:\n")
+            .settings
+            .disable_ignore_pragma
+    );
+    let (_dir, config) = load_toml("disable-ignore-pragma = true\n");
+    assert!(config.settings.disable_ignore_pragma);
+    let (_dir, config) = load_toml("ignore = []\n");
+    assert!(!config.settings.disable_ignore_pragma);
+}
+
+#[test]
 fn hadolint_bad_values_are_errors_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     for (text, line, message) in [
@@ -538,6 +556,11 @@ fn hadolint_bad_values_are_errors_naming_file_and_line() {
             "no-fail: yes please\n",
             1,
             "`no-fail` must be true or false",
+        ),
+        (
+            "ignored: []\ndisable-ignore-pragma: 1\n",
+            2,
+            "`disable-ignore-pragma` must be true or false",
         ),
         (
             "ignored:\n  a: b\n",

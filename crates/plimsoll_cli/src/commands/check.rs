@@ -323,6 +323,7 @@ fn settings_for(input: &Input, config: Option<&Config>, args: &CheckArgs) -> Set
         .extend_select
         .extend(args.extend_select.iter().cloned());
     settings.ignore.extend(args.ignore.iter().cloned());
+    settings.disable_ignore_pragma |= args.disable_ignore_pragma;
     settings
 }
 

@@ -4,7 +4,11 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use plimsoll_linter::optimize::{optimize, OptimizeOptions, Optimized};
+use plimsoll_linter::context::{BuildContext, WalkCache};
+use plimsoll_linter::optimize::{
+    assumed_context_mismatch, optimize_with_context, read_manifests, OptimizeContext,
+    OptimizeOptions, Optimized,
+};
 use similar::TextDiff;
 
 use crate::args::{OptimizeArgs, PlanFormat};
@@ -29,13 +33,23 @@ pub fn run(args: &OptimizeArgs, out: &mut dyn Write) -> Result<ExitStatus, Strin
         cache_mounts: args.cache_mounts,
         link: args.link,
     };
-    let result = optimize(&source, &options);
+    let (context, mut notes, why_not) = load_context(args, stdin, &source)?;
+    let optimize_context = match &context {
+        Some(context) => OptimizeContext::Read(context),
+        None => OptimizeContext::NotRead(&why_not),
+    };
+    let result = optimize_with_context(&source, &options, optimize_context);
+    if let Some(reason) = result.context.reason.as_ref().filter(|_| context.is_some()) {
+        // A context that was read but not used (its walk was cut short).
+        notes.push(reason.clone());
+    }
     let write_error = |e: std::io::Error| format!("writing output: {e}");
     match args.plan {
-        PlanFormat::Text => eprint!("{}", plan_text(&name, &result)),
+        PlanFormat::Text => eprint!("{}", plan_text(&name, &result, &notes)),
         PlanFormat::Json => {
             let mut value = serde_json::to_value(&result).map_err(|e| e.to_string())?;
             value["file"] = serde_json::Value::String(name.clone());
+            value["context"]["notes"] = serde_json::Value::from(notes.clone());
             eprintln!(
                 "{}",
                 serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
@@ -63,8 +77,56 @@ pub fn run(args: &OptimizeArgs, out: &mut dyn Write) -> Result<ExitStatus, Strin
     Ok(ExitStatus::Success)
 }
 
-/// The plan for people: each step, why, what it changes; then suggestions.
-fn plan_text(name: &str, result: &Optimized) -> String {
+/// The build context for the optimizer, the notes about it, and why there
+/// is none. The same choice as `plimsoll check`: `--context DIR`, else the
+/// Dockerfile's folder when it fits the file; none for `--no-context` and
+/// standard input.
+fn load_context(
+    args: &OptimizeArgs,
+    stdin: bool,
+    source: &str,
+) -> Result<(Option<BuildContext>, Vec<String>, String), String> {
+    if args.no_context {
+        return Ok((None, Vec::new(), "--no-context".into()));
+    }
+    let choice = super::context::ContextChoice {
+        explicit: args.context.as_deref(),
+        disabled: false,
+    };
+    let dockerfile = (!stdin).then_some(args.file.as_path());
+    let Some(mut context) = super::context::load(dockerfile, &choice, &WalkCache::default())?
+    else {
+        let why = if stdin {
+            "standard input, and no --context".to_string()
+        } else {
+            format!("the folder of {} could not be read", args.file.display())
+        };
+        return Ok((None, Vec::new(), why));
+    };
+    let mut notes = context.notes();
+    let file = plimsoll_syntax::parse(source);
+    let unfit = plimsoll_linter::context::prepare(&mut context, source, &file)
+        .err()
+        .or_else(|| assumed_context_mismatch(&context, source));
+    match unfit {
+        Some(note) => {
+            notes.push(note);
+            let why = format!(
+                "{} does not look like this file's build context",
+                context.root.display()
+            );
+            Ok((None, notes, why))
+        }
+        None => {
+            read_manifests(&mut context, source);
+            Ok((Some(context), notes, String::new()))
+        }
+    }
+}
+
+/// The plan for people: the context used, each step, why, what it changes;
+/// then suggestions.
+fn plan_text(name: &str, result: &Optimized, notes: &[String]) -> String {
     let mut text = String::new();
     if result.steps.is_empty() {
         text.push_str(&format!("{name}: nothing to optimize\n"));
@@ -73,6 +135,41 @@ fn plan_text(name: &str, result: &Optimized) -> String {
             "{name}: {} change{}\n",
             result.steps.len(),
             if result.steps.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let facts = &result.context;
+    match (&facts.root, &facts.reason) {
+        (Some(root), _) => {
+            let ignore = facts.ignore_file.as_deref().map_or_else(
+                || "no .dockerignore".to_string(),
+                |f| format!("ignore file {f}"),
+            );
+            text.push_str(&format!("context: {root} ({ignore})\n"));
+        }
+        (None, Some(reason)) => text.push_str(&format!(
+            "context: not read ({reason}): a manifests-first split names the usual manifests \
+             as patterns and assumes what .dockerignore excludes\n"
+        )),
+        (None, None) => {}
+    }
+    for note in notes {
+        text.push_str(&format!("context note: {note}\n"));
+    }
+    for install in &facts.installs {
+        let found = if install.found.is_empty() {
+            "no manifests".to_string()
+        } else {
+            install.found.join(", ")
+        };
+        text.push_str(&format!(
+            "- line {}, `{}`: the context has {found}; {}\n",
+            install.line,
+            install.install,
+            if install.split {
+                "split"
+            } else {
+                "not split (see the suggestions)"
+            }
         ));
     }
     for (number, step) in result.steps.iter().enumerate() {

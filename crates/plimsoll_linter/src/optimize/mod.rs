@@ -7,6 +7,7 @@
 //! [`Suggestion`] in the plan instead. Running the optimizer on its own output
 //! changes nothing.
 
+mod context;
 mod profile;
 mod transforms;
 
@@ -15,9 +16,13 @@ use serde::Serialize;
 use plimsoll_syntax::parse;
 
 use crate::fix::apply_edits;
+use crate::rules::cache_busting_copy::cache_busts;
 use crate::semantic::SemanticModel;
 use crate::Edit;
 
+pub use context::{
+    assumed_context_mismatch, read_manifests, ContextFacts, InstallFacts, OptimizeContext,
+};
 pub use profile::{Layer, Profile};
 
 /// Optional transformations.
@@ -76,6 +81,8 @@ pub struct Optimized {
     pub suggestions: Vec<Suggestion>,
     pub before: Summary,
     pub after: Summary,
+    /// What the build context said (or that none was read).
+    pub context: ContextFacts,
 }
 
 impl Optimized {
@@ -109,14 +116,44 @@ pub(crate) struct Proposal {
     pub why: String,
     pub assumes: Option<String>,
     pub edits: Vec<Edit>,
+    /// The context facts the step rests on.
+    pub facts: Option<InstallFacts>,
 }
 
 /// Each transformation runs until it finds nothing; the bound stops a pair of
 /// transformations that would undo each other.
 const MAX_STEPS: usize = 200;
 
-/// Optimize `source`.
+/// Optimize `source` without a build context: the manifests-first split
+/// names the usual manifests as patterns and assumes what `.dockerignore`
+/// excludes.
 pub fn optimize(source: &str, options: &OptimizeOptions) -> Optimized {
+    optimize_with_context(
+        source,
+        options,
+        OptimizeContext::NotRead("no build context given"),
+    )
+}
+
+/// Optimize `source`, looking at the build context when there is one. A
+/// context whose walk was cut short counts as none: a manifest it does not
+/// list may still exist.
+pub fn optimize_with_context(
+    source: &str,
+    options: &OptimizeOptions,
+    context: OptimizeContext<'_>,
+) -> Optimized {
+    let (context, mut facts) = match context {
+        OptimizeContext::Read(c) if c.is_complete() => (Some(c), context::read(c)),
+        OptimizeContext::Read(c) => (
+            None,
+            context::not_read(&format!(
+                "the walk of {} was cut short; a manifest it does not list may exist",
+                c.root.display()
+            )),
+        ),
+        OptimizeContext::NotRead(why) => (None, context::not_read(why)),
+    };
     let mut current = source.to_string();
     let mut steps = Vec::new();
     let first = Profile::of(source);
@@ -128,7 +165,7 @@ pub fn optimize(source: &str, options: &OptimizeOptions) -> Optimized {
         let errors = file.errors.len();
         let model = SemanticModel::new(&current, &file);
         let mut taken = None;
-        for proposal in transforms::propose(&model, options) {
+        for proposal in transforms::propose(&model, options, context) {
             let edits: Vec<&Edit> = proposal.edits.iter().collect();
             let next = apply_edits(&current, &edits);
             // A step must change something and never make the file unparsable.
@@ -146,7 +183,11 @@ pub fn optimize(source: &str, options: &OptimizeOptions) -> Optimized {
             .fold(proposal.at as usize, |offset, edits| {
                 map_back(offset, edits)
             });
-        let line = source[..origin.min(source.len())].matches('\n').count() as u32 + 1;
+        let line = line_of(source, origin);
+        if let Some(mut install) = proposal.facts {
+            install.line = line;
+            facts.installs.push(install);
+        }
         let mut edits = proposal.edits.clone();
         edits.sort_by_key(|e| (e.span.start, e.span.end));
         history.push(edits);
@@ -167,14 +208,39 @@ pub fn optimize(source: &str, options: &OptimizeOptions) -> Optimized {
     }
     let file = parse(&current);
     let model = SemanticModel::new(&current, &file);
-    let suggestions = transforms::suggest(&model, options);
+    let suggestions = transforms::suggest(&model, options, context);
+    if let Some(context) = context {
+        // The installs left as they were, and why.
+        for bust in cache_busts(&model) {
+            let Some(split) = &bust.split else { continue };
+            let mut install = context::decide(&bust, split, context).facts;
+            if install.split {
+                // The context allowed it, the rewrite did not go through.
+                continue;
+            }
+            let at = model.instruction(bust.copy_index).span.start as usize;
+            let origin = history
+                .iter()
+                .rev()
+                .fold(at, |offset, edits| map_back(offset, edits));
+            install.line = line_of(source, origin);
+            facts.installs.push(install);
+        }
+        facts.installs.sort_by_key(|i| i.line);
+    }
     Optimized {
         before: Summary::of(&first),
         after: Summary::of(&profile),
         source: current,
         steps,
         suggestions,
+        context: facts,
     }
+}
+
+/// The 1-based line of byte `offset` in `source`.
+fn line_of(source: &str, offset: usize) -> u32 {
+    source[..offset.min(source.len())].matches('\n').count() as u32 + 1
 }
 
 /// An offset in the text after `edits` (sorted, not overlapping) as an offset

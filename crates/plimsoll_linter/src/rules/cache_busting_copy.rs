@@ -104,6 +104,17 @@ pub(crate) struct SplitCopy {
     /// The sources of the new manifest COPY, as written into it.
     pub manifests: Vec<String>,
     pub edits: Vec<Edit>,
+    /// The sources COPY and the install RUN.
+    pub copy_index: usize,
+    pub run_index: usize,
+    /// Where the manifests are in the context: `""` or `app/`.
+    pub prefix: String,
+    /// Context paths the install cannot do without (the first manifest, or
+    /// the files named by `-r`).
+    pub required: Vec<String>,
+    /// Context paths of the other manifests (written above as patterns that
+    /// may match nothing).
+    pub optional: Vec<String>,
 }
 
 /// Every COPY that busts an install's cache, first install per COPY.
@@ -273,10 +284,12 @@ fn split_copy(
         dir => format!("{dir}/"),
     };
     let mut manifests: Vec<String> = Vec::new();
+    let (mut required, mut optional_paths) = (Vec::new(), Vec::new());
     if install.manifests.first() == Some(&"requirements.txt") {
         // pip reads the files named by `-r`; a file in a folder may include
         // its neighbours, so the folder is copied.
         for file in requirement_files(command)? {
+            required.push(format!("{prefix}{}", file.trim_start_matches("./")));
             let entry = match file.rsplit_once('/') {
                 Some((dir, _)) => format!("{prefix}{dir}/"),
                 None => format!("{prefix}{file}"),
@@ -295,17 +308,44 @@ fn split_copy(
                 ""
             };
             manifests.push(format!("{prefix}{manifest}{optional}"));
+            if i == 0 {
+                required.push(format!("{prefix}{manifest}"));
+            } else {
+                optional_paths.push(format!("{prefix}{manifest}"));
+            }
         }
     }
     if manifests.is_empty() || manifests.iter().any(|m| m.contains("..")) {
         return None;
     }
+    Some(SplitCopy {
+        edits: split_edits(model, copy.index, run_index, &manifests)?,
+        manifests,
+        copy_index: copy.index,
+        run_index,
+        prefix,
+        required,
+        optional: optional_paths,
+    })
+}
+
+/// The edits of the manifests-first rewrite with `manifests` (as written
+/// into the new COPY; a name ending in `/` is a folder, copied on its own):
+/// the manifest COPY replaces the sources COPY, which moves after the RUN.
+pub(crate) fn split_edits(
+    model: &SemanticModel<'_>,
+    copy_index: usize,
+    run_index: usize,
+    manifests: &[String],
+) -> Option<Vec<Edit>> {
+    let source = model.source;
+    let instruction = model.instruction(copy_index);
+    let destination = instruction.as_copy()?.destination?;
     let into = match destination.value.as_str() {
         "." => "./".to_string(),
         d if d.ends_with('/') => d.to_string(),
         d => format!("{d}/"),
     };
-    let instruction = copy.instruction;
     let flags: Vec<&str> = instruction
         .flags
         .iter()
@@ -356,13 +396,10 @@ fn split_copy(
     } else {
         moved
     };
-    Some(SplitCopy {
-        manifests,
-        edits: vec![
-            Edit::replace(copy_lines, manifest_copy),
-            Edit::insert(after_run as u32, moved),
-        ],
-    })
+    Some(vec![
+        Edit::replace(copy_lines, manifest_copy),
+        Edit::insert(after_run as u32, moved),
+    ])
 }
 
 /// The static `-r FILE` / `--requirement FILE` arguments of a pip install.

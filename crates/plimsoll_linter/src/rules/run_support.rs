@@ -55,16 +55,9 @@ pub(crate) struct Mount {
     pub target: String,
 }
 
-/// How [`parse_mounts`] reads the `type=` of a mount.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TypeCase {
-    /// Lowercased, as BuildKit reads it (`type=Cache` is a cache).
-    Folded,
-    /// As written (`type=Cache` is not recognised as a cache).
-    AsWritten,
-}
-
-fn parse_mounts(run: &Instruction, case: TypeCase) -> Vec<Mount> {
+/// The `--mount` flags of a RUN (`type=cache,target=/root/.cache/pip`), the
+/// type lowercased as BuildKit reads it (`type=Cache` is a cache).
+pub(crate) fn mounts(run: &Instruction) -> Vec<Mount> {
     run.flags
         .iter()
         .filter(|f| f.name == "mount")
@@ -78,8 +71,7 @@ fn parse_mounts(run: &Instruction, case: TypeCase) -> Vec<Mount> {
                 let (key, val) = field.split_once('=').unwrap_or((field, ""));
                 let val = val.trim_matches(|c| c == '"' || c == '\'');
                 match key.trim().to_ascii_lowercase().as_str() {
-                    "type" if case == TypeCase::Folded => mount.kind = val.to_ascii_lowercase(),
-                    "type" => mount.kind = val.to_string(),
+                    "type" => mount.kind = val.to_ascii_lowercase(),
                     "target" | "dst" | "destination" => mount.target = val.to_string(),
                     _ => {}
                 }
@@ -89,12 +81,6 @@ fn parse_mounts(run: &Instruction, case: TypeCase) -> Vec<Mount> {
         .collect()
 }
 
-/// The `--mount` flags of a RUN (`type=cache,target=/root/.cache/pip`), the
-/// type lowercased.
-pub(crate) fn mounts(run: &Instruction) -> Vec<Mount> {
-    parse_mounts(run, TypeCase::Folded)
-}
-
 /// Is a mount of this type thrown away after the RUN (its contents never reach
 /// the image)?
 fn is_throwaway(kind: &str) -> bool {
@@ -102,7 +88,7 @@ fn is_throwaway(kind: &str) -> bool {
 }
 
 /// Does a cache or tmpfs mount (whose contents never reach the image) cover a
-/// target that `matches`? (The type is read case-insensitively.)
+/// target that `matches`?
 pub(crate) fn has_throwaway_mount(run: &Instruction, matches: impl Fn(&str) -> bool) -> bool {
     mounts(run)
         .iter()
@@ -110,11 +96,9 @@ pub(crate) fn has_throwaway_mount(run: &Instruction, matches: impl Fn(&str) -> b
 }
 
 /// Targets of `--mount=type=cache` and `--mount=type=tmpfs` on a RUN,
-/// normalised: what they hold never reaches the layer. Unlike
-/// [`has_throwaway_mount`], the type must be written in lowercase (the
-/// system-package rules have always read it so).
+/// normalised: what they hold never reaches the layer.
 pub(crate) fn cache_mount_targets(run: &Instruction) -> Vec<String> {
-    parse_mounts(run, TypeCase::AsWritten)
+    mounts(run)
         .into_iter()
         .filter(|m| is_throwaway(&m.kind) && !m.target.is_empty())
         .map(|m| normalize_path(&m.target))
@@ -178,8 +162,9 @@ mod tests {
             "FROM a\nRUN --mount=type=Cache,target=/a --mount=type=tmpfs,dst=/b/./c/ --mount=type=cache x\n",
         );
         let run = &file.instructions[1];
+        // BuildKit lowercases the type: `type=Cache` is a cache mount.
         assert!(has_throwaway_mount(run, |t| t == "/a"));
-        assert_eq!(cache_mount_targets(run), ["/b/c"]);
+        assert_eq!(cache_mount_targets(run), ["/a", "/b/c"]);
     }
 
     #[test]

@@ -95,7 +95,10 @@ impl Shellcheck {
             return Ok(Vec::new());
         }
         let comments = self.run(&scripts)?;
-        let suppressions = Suppressions::from_file(file);
+        let mut suppressions = Suppressions::from_file(file);
+        if settings.disable_ignore_pragma {
+            suppressions = suppressions.without_effect();
+        }
         let mut diagnostics = Vec::new();
         for (index, comment) in comments {
             let Some(mut diagnostic) = to_diagnostic(&model, &scripts[index], &comment) else {

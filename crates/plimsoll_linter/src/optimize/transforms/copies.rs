@@ -38,6 +38,7 @@ pub(super) fn copy_chown(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 why: d.message,
                 assumes: None,
                 edits: fix.edits,
+                facts: None,
             })
         })
         .collect()
@@ -169,6 +170,7 @@ pub(super) fn copy_link(model: &SemanticModel<'_>) -> Vec<Proposal> {
                         .into(),
                 ),
                 edits: vec![Edit::insert(instruction.keyword_span.end, " --link")],
+                facts: None,
             });
         }
         ends.push((created, touched));

@@ -10,12 +10,17 @@ mod suggest;
 use plimsoll_syntax::{Dockerfile, Keyword};
 
 use super::{OptimizeOptions, Proposal, Suggestion};
+use crate::context::BuildContext;
 use crate::semantic::SemanticModel;
 use crate::shell::{Connector, Nesting, ShellCommand, ShellScript};
 
-pub(crate) fn propose(model: &SemanticModel<'_>, options: &OptimizeOptions) -> Vec<Proposal> {
+pub(crate) fn propose(
+    model: &SemanticModel<'_>,
+    options: &OptimizeOptions,
+    context: Option<&BuildContext>,
+) -> Vec<Proposal> {
     let mut proposals = Vec::new();
-    proposals.extend(moves::split_context_copy(model));
+    proposals.extend(moves::split_context_copy(model, context));
     proposals.extend(moves::hoist_package_installs(model));
     proposals.extend(copies::copy_chown(model));
     if options.cache_mounts && uses_buildkit_syntax(model.file) {
@@ -29,8 +34,12 @@ pub(crate) fn propose(model: &SemanticModel<'_>, options: &OptimizeOptions) -> V
     proposals
 }
 
-pub(crate) fn suggest(model: &SemanticModel<'_>, options: &OptimizeOptions) -> Vec<Suggestion> {
-    let mut suggestions = suggest::suggestions(model);
+pub(crate) fn suggest(
+    model: &SemanticModel<'_>,
+    options: &OptimizeOptions,
+    context: Option<&BuildContext>,
+) -> Vec<Suggestion> {
+    let mut suggestions = suggest::suggestions(model, context);
     if (options.cache_mounts || options.link) && !uses_buildkit_syntax(model.file) {
         suggestions.push(Suggestion {
             transformation: "buildkit-syntax",

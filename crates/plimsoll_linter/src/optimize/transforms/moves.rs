@@ -4,26 +4,60 @@
 use plimsoll_syntax::{Instruction, Keyword, Span};
 
 use super::plain_commands;
+use crate::context::BuildContext;
+use crate::optimize::context::{applies_to, decide};
 use crate::optimize::Proposal;
-use crate::rules::cache_busting_copy::cache_busts;
+use crate::rules::cache_busting_copy::{cache_busts, split_edits};
 use crate::semantic::{join_path, SemanticModel};
 use crate::shell::ShellCommand;
 use crate::text_edit;
 use crate::Edit;
 
-/// Installs known to read only their manifests (lifecycle scripts aside):
-/// the manifests-first split is applied for these, suggested for the others.
-const MANIFEST_ONLY_INSTALLS: &[&str] = &["npm", "pip", "pip3", "uv", "go"];
-
 /// `COPY . .` + install → `COPY manifests` + install + `COPY . .`: the
-/// cache-busting-copy rule's fix, for the installs above.
-pub(super) fn split_context_copy(model: &SemanticModel<'_>) -> Vec<Proposal> {
+/// cache-busting-copy rule's fix, for the installs known to read only their
+/// manifests (lifecycle scripts aside); suggested for the others. With a
+/// build context, the manifest COPY names the files the context has, and the
+/// split is not made when the context shows it would change the build.
+pub(super) fn split_context_copy(
+    model: &SemanticModel<'_>,
+    context: Option<&BuildContext>,
+) -> Vec<Proposal> {
     cache_busts(model)
         .into_iter()
-        .filter(|bust| MANIFEST_ONLY_INSTALLS.contains(&bust.install.program))
+        .filter(|bust| applies_to(bust.install.program, context.is_some()))
         .filter_map(|bust| {
-            let split = bust.split?;
-            let manifests = split.manifests.join(" ");
+            let split = bust.split.as_ref()?;
+            let (manifests, edits, notes, facts) = match context {
+                None => {
+                    let note = (bust.install.program == "npm").then(|| {
+                        "no build context was read: .dockerignore is assumed to exclude \
+                         node_modules/ (else the later COPY overwrites the installed packages \
+                         with local ones)"
+                            .to_string()
+                    });
+                    (
+                        split.manifests.clone(),
+                        split.edits.clone(),
+                        note.into_iter().collect(),
+                        None,
+                    )
+                }
+                Some(context) => {
+                    let decision = decide(&bust, split, context);
+                    let manifests = decision.manifests?;
+                    let edits = split_edits(model, split.copy_index, split.run_index, &manifests)?;
+                    (manifests, edits, decision.notes, Some(decision.facts))
+                }
+            };
+            let manifests = manifests.join(" ");
+            let mut assumes = format!(
+                "the install reads nothing from the sources but {manifests} (no local \
+                 packages, no lifecycle scripts that need the sources)"
+            );
+            for note in notes {
+                assumes.push_str("; ");
+                assumes.push_str(&note);
+            }
             Some(Proposal {
                 transformation: "split-context-copy",
                 at: model.instruction(bust.copy_index).span.start,
@@ -32,17 +66,9 @@ pub(super) fn split_context_copy(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     bust.command
                 ),
                 why: bust.message,
-                assumes: Some(format!(
-                    "the install reads nothing from the sources but {manifests} (no local \
-                     packages, no lifecycle scripts that need the sources){}",
-                    if bust.install.program == "npm" {
-                        ", and .dockerignore excludes node_modules/ (else the later COPY \
-                         overwrites the installed packages with local ones)"
-                    } else {
-                        ""
-                    }
-                )),
-                edits: split.edits,
+                assumes: Some(assumes),
+                edits,
+                facts,
             })
         })
         .collect()
@@ -298,6 +324,7 @@ pub(super) fn hoist_package_installs(model: &SemanticModel<'_>) -> Vec<Proposal>
                     .into(),
                 assumes: None,
                 edits: vec![Edit::insert(at as u32, text), Edit::delete(delete)],
+                facts: None,
             });
         }
     }

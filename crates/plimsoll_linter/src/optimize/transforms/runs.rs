@@ -162,6 +162,7 @@ pub(super) fn merge_runs(model: &SemanticModel<'_>) -> Vec<Proposal> {
                 },
                 assumes: None,
                 edits: vec![edit],
+                facts: None,
             });
         }
     }
@@ -312,6 +313,7 @@ pub(super) fn cleanup_into_layer(model: &SemanticModel<'_>) -> Vec<Proposal> {
                     .into(),
                 assumes: None,
                 edits,
+                facts: None,
             });
         }
     }
@@ -381,6 +383,7 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                             .into(),
                         assumes: None,
                         edits,
+                        facts: None,
                     });
                     continue;
                 }
@@ -419,6 +422,7 @@ pub(super) fn cache_mounts(model: &SemanticModel<'_>) -> Vec<Proposal> {
                         .into(),
                     assumes: None,
                     edits,
+                    facts: None,
                 });
             }
         }

@@ -4,7 +4,10 @@
 use plimsoll_syntax::Keyword;
 
 use super::copies::chown_findings;
+use crate::context::BuildContext;
 use crate::diagnostic::Applicability;
+use crate::optimize::context::{applies_to, decide};
+use crate::optimize::profile::short;
 use crate::optimize::Suggestion;
 use crate::rules::cache_busting_copy::cache_busts;
 use crate::semantic::SemanticModel;
@@ -42,7 +45,10 @@ fn is_build_tool(package: &str) -> bool {
         || name.ends_with("-devel")
 }
 
-pub(super) fn suggestions(model: &SemanticModel<'_>) -> Vec<Suggestion> {
+pub(super) fn suggestions(
+    model: &SemanticModel<'_>,
+    context: Option<&BuildContext>,
+) -> Vec<Suggestion> {
     let mut out = Vec::new();
     if let Some(stage) = model.final_stage() {
         let mut tools: Vec<(u32, String)> = Vec::new();
@@ -121,16 +127,71 @@ pub(super) fn suggestions(model: &SemanticModel<'_>) -> Vec<Suggestion> {
         }
     }
     for bust in cache_busts(model) {
-        out.push(Suggestion {
-            transformation: "split-context-copy",
-            line: model.instruction(bust.copy_index).start_line,
-            message: format!(
+        let line = model.instruction(bust.copy_index).start_line;
+        let decision = match (context, &bust.split) {
+            (Some(context), Some(split)) => Some(decide(&bust, split, context)),
+            _ => None,
+        };
+        let message = match decision {
+            // With a context, an install the split applies to is left only
+            // when the context says no.
+            Some(decision) if applies_to(bust.install.program, true) && !decision.facts.split => {
+                format!("{}; {}", bust.message, decision.facts.reason)
+            }
+            Some(decision) if !decision.facts.found.is_empty() => format!(
+                "{}; copy the manifests first (the context has {}); not done automatically for \
+                 `{}`, which may read more than its manifests",
+                bust.message,
+                decision
+                    .facts
+                    .found
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                bust.install.program
+            ),
+            _ => format!(
                 "{}; copy the manifests first (not done automatically for `{}`, which may read \
                  more than its manifests, or where the rewrite is unclear)",
                 bust.message, bust.install.program
             ),
+        };
+        out.push(Suggestion {
+            transformation: "split-context-copy",
+            line,
+            message,
         });
+    }
+    if let Some(suggestion) = context.and_then(|c| git_sent(model, c)) {
+        out.push(suggestion);
     }
     out.sort_by_key(|s| s.line);
     out
+}
+
+/// The context sends `.git` and a COPY takes the whole context: the history
+/// goes into the image, and every commit rebuilds that layer.
+fn git_sent(model: &SemanticModel<'_>, context: &BuildContext) -> Option<Suggestion> {
+    context.entry(".git")?;
+    let copy = model.file.instructions.iter().find(|i| {
+        i.flag("from").is_none()
+            && i.as_copy().is_some_and(|view| {
+                view.sources.iter().any(|s| {
+                    matches!(
+                        s.value.trim_start_matches("./").trim_end_matches('/'),
+                        "" | "." | "*"
+                    )
+                })
+            })
+    })?;
+    Some(Suggestion {
+        transformation: "dockerignore",
+        line: copy.start_line,
+        message: format!(
+            "the build context sends `.git/` and `{}` copies it: every commit rebuilds that \
+             layer and the image carries the history; add `.git` to .dockerignore",
+            short(&copy.original)
+        ),
+    })
 }

@@ -18,6 +18,12 @@ declare_rule! {
     /// nothing is not reported: BuildKit allows an empty wildcard, and
     /// `COPY package.json yarn.lock* ./` relies on it to copy optional files.
     ///
+    /// `COPY --parents` is read as BuildKit reads it: a source without
+    /// wildcards must exist (`./scripts/./entry.sh` needs
+    /// `scripts/entry.sh`), and so must the directory before a `/./` pivot
+    /// when it has no wildcards (`./src/./*.go` needs `src`, even though the
+    /// `*.go` below it may match nothing).
+    ///
     /// A source excluded by `.dockerignore` is left to `copy-ignored-file`.
     /// When the context walk was cut short by its limits, nothing is
     /// reported: a missing entry could be in the part not listed.
@@ -61,23 +67,30 @@ impl Rule for CopyMissingSource {
         if !context.is_complete() {
             return;
         }
-        let sources: Vec<ContextSource<'_>> = context_sources(checker.model)
-            .into_iter()
-            .filter(|s| !s.is_whole_context() && !s.has_wildcards())
-            .collect();
-        let mut missing = Vec::new();
-        for source in &sources {
-            let Some(taken) = source.resolve(&context.listing) else {
+        let mut missing: Vec<(ContextSource<'_>, String)> = Vec::new();
+        for source in context_sources(checker.model) {
+            let Some(required) = source.required_path() else {
                 continue;
             };
-            if taken.is_empty() && ignored_match(source, context).is_none() {
-                missing.push(source);
+            // A pattern BuildKit rejects is another problem.
+            if source.resolve(&context.listing).is_none() || context.entry(&required).is_some() {
+                continue;
+            }
+            if ignored_match(&source, context).is_none() {
+                missing.push((source, required));
             }
         }
-        for source in missing {
-            let path = source.clean_path();
+        for (source, path) in missing {
+            let what = if path == source.clean_path() {
+                format!("`{path}`")
+            } else {
+                format!(
+                    "`{path}`, the directory `{}` copies from,",
+                    source.arg.value
+                )
+            };
             let message = format!(
-                "`{path}` is not in the build context{}: the build would fail at this step",
+                "{what} is not in the build context{}: the build would fail at this step",
                 source.defaults_note()
             );
             let hint = similar_entry(context, &path);

@@ -3,7 +3,8 @@
 //! take from a context listing.
 
 use plimsoll_context::{
-    resolve_copy_source, BuildContext, ContextEntry, ContextListing, EntryKind,
+    required_source_path, resolve_copy, source_context_path, BuildContext, ContextEntry,
+    ContextListing, CopiedEntry, EntryKind,
 };
 use plimsoll_syntax::shell_lex::Lexer;
 use plimsoll_syntax::typed::CopyView;
@@ -25,17 +26,26 @@ pub(crate) struct ContextSource<'a> {
     pub defaults_used: Vec<String>,
     /// `--exclude` patterns of the instruction.
     pub excludes: Vec<String>,
+    /// `COPY --parents`: files keep their path (below a `/./` pivot).
+    pub parents: bool,
 }
 
 impl ContextSource<'_> {
     /// `.`, `./`, `/`: the whole context.
     pub fn is_whole_context(&self) -> bool {
-        clean(&self.path).is_empty()
+        self.clean_path().is_empty()
     }
 
-    /// The source with `./` and `/` prefixes and trailing `/` removed.
+    /// The context path the source names: `./` and `/` prefixes, trailing
+    /// `/` and a `--parents` pivot (`./src/./app` → `src/app`) removed.
     pub fn clean_path(&self) -> String {
-        clean(&self.path)
+        source_context_path(&self.path, self.parents)
+    }
+
+    /// The context path BuildKit fails without (see
+    /// [`required_source_path`]); `None` for wildcards that may match nothing.
+    pub fn required_path(&self) -> Option<String> {
+        required_source_path(&self.path, self.parents)
     }
 
     pub fn has_wildcards(&self) -> bool {
@@ -45,12 +55,24 @@ impl ContextSource<'_> {
     /// The listed entries the source takes; `None` when BuildKit would reject
     /// the pattern.
     pub fn resolve<'l>(&self, listing: &'l ContextListing) -> Option<Vec<&'l ContextEntry>> {
-        resolve_pattern(&self.path, &self.excludes, listing)
+        resolve_pattern(&self.path, &self.excludes, self.parents, listing)
+    }
+
+    /// What the source takes and where each entry lands below the
+    /// destination; `None` when BuildKit would reject the pattern.
+    pub fn resolve_targets<'l>(&self, listing: &'l ContextListing) -> Option<Vec<CopiedEntry<'l>>> {
+        let excludes: Vec<&str> = self.excludes.iter().map(String::as_str).collect();
+        resolve_copy(&self.path, listing, &excludes, self.parents).ok()
     }
 
     /// The instruction as written, for messages: `COPY . .` (long ones cut).
+    /// `--parents` is kept: it changes what the words mean.
     pub fn describe(&self) -> String {
-        let text = crate::rules::copy_paths::as_written(self.instruction);
+        let mut text = crate::rules::copy_paths::as_written(self.instruction);
+        if self.parents {
+            let keyword = &self.instruction.keyword_text;
+            text = format!("{keyword} --parents{}", &text[keyword.len()..]);
+        }
         if text.chars().count() > 60 {
             format!("{}…", text.chars().take(59).collect::<String>())
         } else {
@@ -106,11 +128,24 @@ pub(crate) fn ignored_match(source: &ContextSource<'_>, context: &BuildContext) 
     if !literal.is_empty() && context.is_excluded(&literal) && !has_listed_below(&literal) {
         return Some(literal);
     }
-    let excluded = ContextListing {
-        entries: context.listing.excluded.clone(),
-        ..ContextListing::default()
-    };
-    source.resolve(&excluded)?.first().map(|e| e.path.clone())
+    // The excluded entries with the directories above them, which a
+    // `--parents` source needs to find where it starts.
+    let mut excluded = ContextListing::default();
+    let mut dirs = std::collections::HashSet::new();
+    for entry in &context.listing.excluded {
+        for (at, _) in entry.path.match_indices('/') {
+            let dir = &entry.path[..at];
+            if dirs.insert(dir) {
+                excluded.entries.push(self::entry(dir, EntryKind::Dir));
+            }
+        }
+        excluded.entries.push(entry.clone());
+    }
+    source
+        .resolve(&excluded)?
+        .iter()
+        .find(|e| context.is_excluded(&e.path))
+        .map(|e| e.path.clone())
 }
 
 /// The listed entries a COPY source (or bind-mount source) takes; `None`
@@ -118,14 +153,17 @@ pub(crate) fn ignored_match(source: &ContextSource<'_>, context: &BuildContext) 
 pub(crate) fn resolve_pattern<'l>(
     pattern: &str,
     excludes: &[String],
+    parents: bool,
     listing: &'l ContextListing,
 ) -> Option<Vec<&'l ContextEntry>> {
     let excludes: Vec<&str> = excludes.iter().map(String::as_str).collect();
-    resolve_copy_source(pattern, listing, &excludes).ok()
+    resolve_copy(pattern, listing, &excludes, parents)
+        .ok()
+        .map(|taken| taken.into_iter().map(|c| c.entry).collect())
 }
 
 /// Whether a COPY source would take the file `path`, listed or not.
-pub(crate) fn pattern_takes(pattern: &str, excludes: &[String], path: &str) -> bool {
+pub(crate) fn pattern_takes(pattern: &str, excludes: &[String], parents: bool, path: &str) -> bool {
     let mut mini = ContextListing::default();
     let mut at = 0;
     while let Some(slash) = path[at..].find('/') {
@@ -134,7 +172,7 @@ pub(crate) fn pattern_takes(pattern: &str, excludes: &[String], path: &str) -> b
         at += 1;
     }
     mini.entries.push(entry(path, EntryKind::File));
-    resolve_pattern(pattern, excludes, &mini)
+    resolve_pattern(pattern, excludes, parents, &mini)
         .is_some_and(|taken| taken.iter().any(|e| e.path == path))
 }
 
@@ -144,12 +182,6 @@ fn entry(path: &str, kind: EntryKind) -> ContextEntry {
         kind,
         size: 0,
     }
-}
-
-/// `./a/b/` → `a/b`; the whole context is the empty string.
-pub(crate) fn clean(path: &str) -> String {
-    let normalized = crate::semantic::normalize_path(&format!("/{path}"));
-    normalized.trim_start_matches('/').to_owned()
 }
 
 /// Is the COPY/ADD source a remote one: a URL or a git address?
@@ -193,6 +225,13 @@ pub(crate) fn sources_of<'a>(
         .filter(|f| f.name == "exclude")
         .filter_map(|f| f.value.clone())
         .collect();
+    // A boolean flag: bare or `=true`; BuildKit accepts it on COPY only.
+    let parents = instruction.keyword == Keyword::Copy
+        && instruction.flag("parents").is_some_and(|f| {
+            f.value
+                .as_deref()
+                .is_none_or(|v| v.eq_ignore_ascii_case("true"))
+        });
     view.sources
         .iter()
         .filter(|s| !CopyView::is_heredoc_source(s) && !is_remote(&s.value))
@@ -205,6 +244,7 @@ pub(crate) fn sources_of<'a>(
                 path,
                 defaults_used,
                 excludes: excludes.clone(),
+                parents,
             })
         })
         .collect()
@@ -397,46 +437,24 @@ fn copied_from(
     let sources = sources_of(model, index, copy);
     let into_directory = dest_word.ends_with('/') || view.sources.len() > 1;
     for source in sources.iter().rev() {
-        let taken = source.resolve(&context.listing)?;
-        // The roots the source matched: each lands in the destination.
-        let roots: Vec<&ContextEntry> = if source.is_whole_context() {
-            Vec::new()
-        } else {
-            taken
-                .iter()
-                .copied()
-                .filter(|e| {
-                    !taken
-                        .iter()
-                        .any(|p| e.path.starts_with(&format!("{}/", p.path)))
-                })
-                .collect()
-        };
-        let found = if source.is_whole_context() {
-            below(image_path, &dest).map(str::to_owned)
-        } else {
-            roots.iter().find_map(|root| match root.kind {
-                EntryKind::Dir => {
-                    below(image_path, &dest).map(|rest| format!("{}/{rest}", root.path))
-                }
-                _ => {
-                    let name = root.path.rsplit('/').next().unwrap_or(&root.path);
-                    let landed = if into_directory || roots.len() > 1 {
-                        format!("{}/{name}", dest.trim_end_matches('/'))
-                    } else {
-                        dest.clone()
-                    };
-                    (landed == image_path).then(|| root.path.clone())
-                }
-            })
-        };
-        if let Some(path) = found {
-            if context
-                .entry(&path)
-                .is_some_and(|e| e.kind == EntryKind::File)
-            {
-                return Some(path);
+        let copied = source.resolve_targets(&context.listing)?;
+        // What the source matched itself: several of them make the
+        // destination a directory.
+        let roots = copied
+            .iter()
+            .filter(|c| c.named_file || c.target.is_empty())
+            .count();
+        let found = copied.iter().find(|c| {
+            if c.entry.kind != EntryKind::File {
+                return false;
             }
+            if c.named_file && !into_directory && roots == 1 {
+                return dest == image_path;
+            }
+            below(image_path, &dest) == Some(c.target.as_str())
+        });
+        if let Some(copied) = found {
+            return Some(copied.entry.path.clone());
         }
     }
     None
@@ -523,11 +541,107 @@ mod tests {
         let file = plimsoll_syntax::parse(src);
         let model = SemanticModel::new(src, &file);
         let sources = context_sources(&model);
-        let takes = |s: &ContextSource<'_>, path: &str| pattern_takes(&s.path, &s.excludes, path);
+        let takes = |s: &ContextSource<'_>, path: &str| {
+            pattern_takes(&s.path, &s.excludes, s.parents, path)
+        };
         assert!(takes(&sources[0], "src/new/file.rs"));
         assert!(!takes(&sources[0], "srcx/file.rs"));
         assert!(takes(&sources[1], "package.json"));
         assert!(!takes(&sources[1], "web/package.json"));
+    }
+
+    #[test]
+    fn parents_flag_is_read_like_buildkit() {
+        let src = "FROM alpine\nCOPY --parents a /d/\nCOPY --parents=TRUE b /d/\n\
+                   COPY --parents=false c /d/\nCOPY e /d/\nADD --parents f /d/\n";
+        let file = plimsoll_syntax::parse(src);
+        let model = SemanticModel::new(src, &file);
+        let parents: Vec<bool> = context_sources(&model).iter().map(|s| s.parents).collect();
+        assert_eq!(parents, [true, true, false, false, false]);
+    }
+
+    #[test]
+    fn parents_sources_take_files_by_their_path() {
+        let takes = |source: &str, excludes: &[&str], path: &str| {
+            let excludes: Vec<String> = excludes.iter().map(|e| e.to_string()).collect();
+            pattern_takes(source, &excludes, true, path)
+        };
+        assert!(takes("./src/./app/*.go", &[], "src/app/main.go"));
+        assert!(!takes("./src/./app/*.go", &[], "app/main.go"));
+        assert!(!takes("./src/./app/*.go", &[], "src/app/sub/x.go"));
+        assert!(takes("**/package.json", &[], "package.json"));
+        assert!(takes("**/package.json", &[], "packages/a/package.json"));
+        assert!(!takes(
+            "**/package.json",
+            &["packages/b"],
+            "packages/b/package.json"
+        ));
+        // Excludes are relative to the pivot directory.
+        assert!(!takes("web/./", &["dist"], "web/dist/app.js"));
+        assert!(takes("web/./", &["web/dist"], "web/dist/app.js"));
+    }
+
+    fn traced(dockerfile: &str, paths: &[&str]) -> Option<(String, String)> {
+        let listing = ContextListing {
+            entries: paths
+                .iter()
+                .map(|p| {
+                    let kind = if p.contains('.') {
+                        EntryKind::File
+                    } else {
+                        EntryKind::Dir
+                    };
+                    entry(p, kind)
+                })
+                .collect(),
+            ..ContextListing::default()
+        };
+        let context = BuildContext::from_listing(
+            "/ctx".into(),
+            plimsoll_context::ContextOrigin::Explicit,
+            listing,
+            None,
+        );
+        let file = plimsoll_syntax::parse(dockerfile);
+        let model = SemanticModel::new(dockerfile, &file);
+        entrypoint_script(&model, &context).map(|s| (s.image_path, s.context_path))
+    }
+
+    #[test]
+    fn entrypoint_is_traced_through_parents_copies() {
+        let paths = ["scripts", "scripts/entry.sh", "bin", "bin/run.sh"];
+        let pair = |a: &str, b: &str| Some((a.to_owned(), b.to_owned()));
+        assert_eq!(
+            traced(
+                "FROM alpine\nCOPY --parents ./scripts/./entry.sh /usr/local/bin/\n\
+                 ENTRYPOINT [\"entry.sh\"]\n",
+                &paths
+            ),
+            pair("/usr/local/bin/entry.sh", "scripts/entry.sh")
+        );
+        // Without a pivot the directories are kept under the destination.
+        let keep =
+            "FROM alpine\nWORKDIR /opt\nCOPY --parents bin/*.sh .\nENTRYPOINT [\"SCRIPT\"]\n";
+        assert_eq!(
+            traced(&keep.replace("SCRIPT", "/opt/bin/run.sh"), &paths),
+            pair("/opt/bin/run.sh", "bin/run.sh")
+        );
+        assert_eq!(traced(&keep.replace("SCRIPT", "/opt/run.sh"), &paths), None);
+        // Even a single named file goes into the destination as a directory.
+        assert_eq!(
+            traced(
+                "FROM alpine\nCOPY --parents ./scripts/./entry.sh /start\nCMD [\"/start\"]\n",
+                &paths
+            ),
+            None
+        );
+        assert_eq!(
+            traced(
+                "FROM alpine\nCOPY scripts/entry.sh /start\nCMD [\"/start\"]\n",
+                &paths
+            ),
+            pair("/start", "scripts/entry.sh")
+        );
     }
 
     #[test]
