@@ -83,6 +83,11 @@ fn text_edit(analysis: &Analysis, edit: &Edit, encoding: Encoding) -> TextEdit {
 
 fn quick_fix(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> Option<CodeAction> {
     let fix = d.fix.as_ref()?;
+    // A fix whose edits are all elsewhere (another file) is no edit of this
+    // document: an action for it would do nothing.
+    if fix.edits.is_empty() {
+        return None;
+    }
     let text = analysis.text();
     // Never offer an edit that leaves a file BuildKit would reject.
     let fixed = apply_edits(text, &fix.edits.iter().collect::<Vec<_>>());

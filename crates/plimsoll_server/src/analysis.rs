@@ -5,10 +5,13 @@ use std::sync::{Arc, OnceLock};
 use lsp_types::{
     CodeDescription, Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Uri,
 };
-use plimsoll_linter::{lint, Diagnostic, LintOutput, Severity};
+use plimsoll_linter::context::{copies_from_context, prepare, wants_context};
+use plimsoll_linter::shellcheck::parse_code;
+use plimsoll_linter::{lint_with_context, Diagnostic, LintOutput, Severity};
 use plimsoll_syntax::{parse, Dockerfile, Span};
 
 use crate::position::{Encoding, LineTable};
+use crate::slow::{carry, Extras};
 use crate::workspace::Profile;
 
 /// Where the rule pages are published (`docs/rules/<name>.md` in the repository).
@@ -31,23 +34,56 @@ pub struct Analysis {
     /// The text with every fix applied, once someone asked (editors ask for
     /// code actions at every cursor move; the fixing passes run once per version).
     pub fixed: OnceLock<Option<String>>,
+    /// The generation of the slow checks' results used (0: none yet).
+    pub extras: u64,
 }
 
 impl Analysis {
-    pub fn new(snapshot: Snapshot) -> Analysis {
-        let file = parse(&snapshot.text);
+    /// Lint `snapshot`, with the build context and the ShellCheck findings of
+    /// the last slow check of the document, if there was one (see `slow`).
+    pub fn new(snapshot: Snapshot, extras: Option<&mut Extras>) -> Analysis {
+        let text = snapshot.text.as_str();
+        let file = parse(text);
         let profile = &snapshot.profile;
-        let output = lint(
-            &snapshot.text,
+        let generation = extras.as_ref().map_or(0, |e| e.generation);
+        let mut context = None;
+        let mut carried = Vec::new();
+        if let Some(extras) = extras {
+            if let Some(loaded) = extras.context.as_mut() {
+                // Reads only the files this text needs that no earlier one did.
+                if wants_context(&profile.rules)
+                    && copies_from_context(&file)
+                    && prepare(loaded, text, &file).is_ok()
+                {
+                    context = Some(&*loaded);
+                }
+            }
+            carried = carry(&extras.shellcheck, text, &file, &profile.settings);
+        }
+        let mut output = lint_with_context(
+            text,
             &file,
             &profile.rules,
             &profile.settings.options,
+            context,
         );
+        if !carried.is_empty() {
+            output.diagnostics.extend(carried);
+            // The order `plimsoll check` reports in.
+            output.diagnostics.sort_by(|a, b| {
+                (a.span.start, a.span.end, a.rule.code).cmp(&(
+                    b.span.start,
+                    b.span.end,
+                    b.rule.code,
+                ))
+            });
+        }
         Analysis {
             snapshot,
             file,
             output,
             fixed: OnceLock::new(),
+            extras: generation,
         }
     }
 
@@ -91,7 +127,7 @@ impl Analysis {
                 Severity::Style => DiagnosticSeverity::HINT,
             }),
             code: Some(NumberOrString::String(d.rule.name.to_string())),
-            code_description: format!("{RULE_DOCS}/{}.md", d.rule.name)
+            code_description: rule_page(d)
                 .parse()
                 .ok()
                 .map(|href| CodeDescription { href }),
@@ -107,5 +143,14 @@ impl Analysis {
             let (s, e) = (d.span.start as usize, d.span.end as usize);
             s <= end && start <= e
         })
+    }
+}
+
+/// The page documenting the rule of `d`: ShellCheck's wiki for its codes.
+fn rule_page(d: &Diagnostic) -> String {
+    if parse_code(d.rule.code).is_some() {
+        format!("https://www.shellcheck.net/wiki/{}", d.rule.code)
+    } else {
+        format!("{RULE_DOCS}/{}.md", d.rule.name)
     }
 }

@@ -14,6 +14,7 @@ mod document;
 mod hover;
 mod position;
 mod server;
+mod slow;
 mod workspace;
 
 pub use actions::SOURCE_FIX_ALL_PLIMSOLL;

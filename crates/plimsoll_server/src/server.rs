@@ -6,11 +6,18 @@
 //! which answers the client directly. A queued push job whose document has
 //! moved on by the time it runs is skipped, so a burst of keystrokes is linted
 //! once.
+//!
+//! The slow checks (ShellCheck, the build context walk) run on a third
+//! thread, on open, save and settings changes (see `slow`). Their results go
+//! to the lint worker as a job, which keeps them for the document and lints
+//! again; a slow check overtaken by a newer one for the same document is
+//! skipped or its result dropped.
 
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -18,8 +25,8 @@ use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
-    DidChangeWorkspaceFolders, DidCloseTextDocument, DidOpenTextDocument, LogMessage,
-    Notification as _, PublishDiagnostics, ShowMessage,
+    DidChangeWorkspaceFolders, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
     CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, RegisterCapability, Request as _,
@@ -28,10 +35,10 @@ use lsp_types::request::{
 use lsp_types::{
     CancelParams, ClientCapabilities, CodeActionParams, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
-    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
-    HoverParams, InitializeParams, LogMessageParams, MessageType, NumberOrString,
-    PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, HoverParams, InitializeParams, LogMessageParams, MessageType,
+    NumberOrString, PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
     RelatedUnchangedDocumentDiagnosticReport, ShowMessageParams, UnchangedDocumentDiagnosticReport,
     Uri,
 };
@@ -43,7 +50,10 @@ use crate::analysis::{Analysis, Snapshot};
 use crate::document::Document;
 use crate::hover::hover;
 use crate::position::Encoding;
-use crate::workspace::{is_config_file, uri_to_path, EditorSettings, Notice, Profile, Workspace};
+use crate::slow::{Extras, SlowWorker};
+use crate::workspace::{
+    is_config_file, is_ignore_file, uri_to_path, EditorSettings, Notice, Profile, Workspace,
+};
 
 /// Serve one client over `connection` until it says `shutdown` then `exit`.
 pub fn run(connection: Connection) -> Result<(), String> {
@@ -78,8 +88,12 @@ pub fn run(connection: Connection) -> Result<(), String> {
 fn capabilities(encoding: Encoding) -> serde_json::Value {
     json!({
         "positionEncoding": encoding.kind(),
-        // Open/close and incremental changes; no save notifications needed.
-        "textDocumentSync": { "openClose": true, "change": 2 },
+        // Open/close and incremental changes; saves start the slow checks.
+        "textDocumentSync": {
+            "openClose": true,
+            "change": 2,
+            "save": { "includeText": false },
+        },
         "hoverProvider": true,
         "codeActionProvider": {
             "codeActionKinds": ["quickfix", SOURCE_FIX_ALL_PLIMSOLL],
@@ -108,23 +122,84 @@ type Pending = Arc<Mutex<HashMap<RequestId, bool>>>;
 struct Worker {
     sender: Sender<Message>,
     encoding: Encoding,
-    /// The latest analysis of each document, reused while text and settings are the same.
+    /// The latest analysis of each document, reused while text, settings and
+    /// slow check results are the same.
     cache: HashMap<Uri, Arc<Analysis>>,
+    /// The latest slow check results of each open document.
+    extras: HashMap<Uri, Extras>,
+    /// The generation given to the last slow check results taken.
+    extras_generation: u64,
+    /// Diagnostics are pulled: new slow results ask the client to pull again.
+    pull: bool,
+    /// The client can be asked to pull again (`workspace/diagnostic/refresh`).
+    refresh: bool,
+    next_request: u64,
+    /// `shutdown` was answered: nothing more is sent.
+    closed: bool,
 }
 
 impl Worker {
     fn analysis(&mut self, snapshot: Snapshot) -> Arc<Analysis> {
+        let extras = self.extras.get_mut(&snapshot.uri);
+        let generation = extras.as_ref().map_or(0, |e| e.generation);
         if let Some(cached) = self.cache.get(&snapshot.uri) {
             if Arc::ptr_eq(&cached.snapshot.text, &snapshot.text)
                 && Arc::ptr_eq(&cached.snapshot.profile, &snapshot.profile)
+                && cached.extras == generation
             {
                 return cached.clone();
             }
         }
-        let analysis = Arc::new(Analysis::new(snapshot));
+        let analysis = Arc::new(Analysis::new(snapshot, extras));
         self.cache
             .insert(analysis.snapshot.uri.clone(), analysis.clone());
         analysis
+    }
+
+    /// Keep the results of a slow check of `uri` and show them: lint the
+    /// latest text linted again (push), or ask the client to pull (pull).
+    fn take_extras(&mut self, uri: Uri, mut extras: Extras, open: OpenHandles) {
+        if self.closed || open.latest.load(Ordering::SeqCst) == i32::MIN {
+            return;
+        }
+        // Nothing found now nor before (no ShellCheck, no context): nothing to redo.
+        if extras.is_empty() && self.extras.get(&uri).is_none_or(Extras::is_empty) {
+            return;
+        }
+        self.extras_generation += 1;
+        extras.generation = self.extras_generation;
+        self.extras.insert(uri.clone(), extras);
+        open.extras.store(self.extras_generation, Ordering::SeqCst);
+        if self.pull {
+            if self.refresh {
+                self.next_request += 1;
+                let id = RequestId::from(format!("plimsoll-worker-{}", self.next_request));
+                let _ = self.sender.send(
+                    Request::new(
+                        id,
+                        WorkspaceDiagnosticRefresh::METHOD.to_string(),
+                        serde_json::Value::Null,
+                    )
+                    .into(),
+                );
+            }
+            return;
+        }
+        let Some(before) = self.cache.get(&uri).cloned() else {
+            return;
+        };
+        // A newer version is queued: its own job uses these results.
+        if open.latest.load(Ordering::SeqCst) != before.snapshot.version {
+            return;
+        }
+        let version = before.snapshot.version;
+        let encoding = self.encoding;
+        let analysis = self.analysis(before.snapshot.clone());
+        let diagnostics = analysis.lsp_diagnostics(encoding);
+        // The editor has these already.
+        if diagnostics != before.lsp_diagnostics(encoding) {
+            self.publish(uri, Some(version), diagnostics);
+        }
     }
 
     fn publish(&self, uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) {
@@ -140,13 +215,95 @@ impl Worker {
     }
 }
 
-fn run_worker(jobs: Receiver<Job>, mut worker: Worker) {
-    for job in jobs {
+/// Run the loop's jobs and the slow thread's results in order of arrival,
+/// until the loop hangs up (the slow thread may still be busy: it is not waited for).
+fn run_worker(jobs: Receiver<Job>, results: Receiver<Job>, mut worker: Worker) {
+    let mut results = results;
+    loop {
+        let job = crossbeam_channel::select! {
+            recv(jobs) -> job => match job {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+            recv(results) -> job => match job {
+                Ok(job) => job,
+                Err(_) => {
+                    results = crossbeam_channel::never();
+                    continue;
+                }
+            },
+        };
         // A bug in a rule must not take the editor's linter down with it.
         if catch_unwind(AssertUnwindSafe(|| job(&mut worker))).is_err() {
             eprintln!("plimsoll server: a job panicked; carrying on");
         }
     }
+}
+
+type SlowJob = Box<dyn FnOnce(&mut Slow) + Send>;
+
+/// State that lives on the slow thread. It holds no sender of the
+/// connection: everything goes through the lint worker, so that a check still
+/// running when the editor leaves does not keep the connection open.
+struct Slow {
+    checks: SlowWorker,
+    /// Where results and messages go: the lint worker.
+    results: Sender<Job>,
+    /// Messages already shown, so that each is shown once.
+    shown: HashSet<String>,
+}
+
+impl Slow {
+    fn tell(&mut self, text: String, kind: MessageType, show: bool) {
+        if !self.shown.insert(text.clone()) {
+            return;
+        }
+        let _ = self.results.send(Box::new(move |w: &mut Worker| {
+            if w.closed {
+                return;
+            }
+            if show {
+                let _ = w.sender.send(
+                    Notification::new(
+                        ShowMessage::METHOD.into(),
+                        ShowMessageParams {
+                            typ: kind,
+                            message: text.clone(),
+                        },
+                    )
+                    .into(),
+                );
+            }
+            let _ = w.sender.send(
+                Notification::new(
+                    LogMessage::METHOD.into(),
+                    LogMessageParams {
+                        typ: kind,
+                        message: text,
+                    },
+                )
+                .into(),
+            );
+        }));
+    }
+}
+
+fn run_slow(jobs: Receiver<SlowJob>, mut slow: Slow) {
+    for job in jobs {
+        if catch_unwind(AssertUnwindSafe(|| job(&mut slow))).is_err() {
+            eprintln!("plimsoll server: a slow check panicked; carrying on");
+        }
+    }
+}
+
+/// What a slow check needs to know about its document as it is now.
+#[derive(Clone)]
+struct OpenHandles {
+    latest: Arc<AtomicI32>,
+    /// The newest slow check asked for; older ones are skipped.
+    checks: Arc<AtomicU64>,
+    /// The generation of the slow results the worker has (pull result ids).
+    extras: Arc<AtomicU64>,
 }
 
 /// An open document and the version its newest push job must match.
@@ -157,12 +314,15 @@ struct Open {
     serial: u64,
     /// The settings for it; recomputed when settings or config files change.
     profile: Arc<Profile>,
+    /// Shared with jobs: `latest` (above), the newest slow check, the slow results taken.
+    handles: OpenHandles,
 }
 
 struct Server {
     sender: Sender<Message>,
     jobs: Option<Sender<Job>>,
     worker: Option<JoinHandle<()>>,
+    slow: Option<Sender<SlowJob>>,
     encoding: Encoding,
     capabilities: ClientCapabilities,
     /// The client pulls diagnostics (`textDocument/diagnostic`), so none are pushed.
@@ -178,20 +338,46 @@ struct Server {
 impl Server {
     fn new(sender: Sender<Message>, params: InitializeParams, encoding: Encoding) -> Server {
         let (jobs, receiver) = crossbeam_channel::unbounded::<Job>();
-        let worker_state = Worker {
-            sender: sender.clone(),
-            encoding,
-            cache: HashMap::new(),
-        };
-        let worker = std::thread::Builder::new()
-            .name("plimsoll-lint".into())
-            .spawn(move || run_worker(receiver, worker_state))
-            .ok();
+        let (results, results_receiver) = crossbeam_channel::unbounded::<Job>();
         let pull = params
             .capabilities
             .text_document
             .as_ref()
             .is_some_and(|t| t.diagnostic.is_some());
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostic.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        let worker_state = Worker {
+            sender: sender.clone(),
+            encoding,
+            cache: HashMap::new(),
+            extras: HashMap::new(),
+            extras_generation: 0,
+            pull,
+            refresh,
+            next_request: 0,
+            closed: false,
+        };
+        let worker = std::thread::Builder::new()
+            .name("plimsoll-lint".into())
+            .spawn(move || run_worker(receiver, results_receiver, worker_state))
+            .ok();
+        let (slow_jobs, slow_receiver) = crossbeam_channel::unbounded::<SlowJob>();
+        let slow_state = Slow {
+            checks: SlowWorker::default(),
+            results,
+            shown: HashSet::new(),
+        };
+        // Not joined: a slow `shellcheck` must not hold up `exit`.
+        let slow = std::thread::Builder::new()
+            .name("plimsoll-slow".into())
+            .spawn(move || run_slow(slow_receiver, slow_state))
+            .ok()
+            .map(|_| slow_jobs);
         #[allow(deprecated)]
         let mut folders: Vec<PathBuf> = params
             .workspace_folders
@@ -207,6 +393,7 @@ impl Server {
             sender,
             jobs: Some(jobs),
             worker,
+            slow,
             encoding,
             capabilities: params.capabilities,
             pull,
@@ -245,6 +432,7 @@ impl Server {
     }
 
     fn stop_worker(&mut self) {
+        self.slow = None;
         self.jobs = None;
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
@@ -258,6 +446,12 @@ impl Server {
     fn queue(&self, job: impl FnOnce(&mut Worker) + Send + 'static) {
         if let Some(jobs) = &self.jobs {
             let _ = jobs.send(Box::new(job));
+        }
+    }
+
+    fn queue_slow(&self, job: impl FnOnce(&mut Slow) + Send + 'static) {
+        if let Some(slow) = &self.slow {
+            let _ = slow.send(Box::new(job));
         }
     }
 
@@ -305,6 +499,7 @@ impl Server {
                 // Answer after the jobs queued so far, so nothing is sent after the reply.
                 let id = request.id;
                 self.queue(move |w| {
+                    w.closed = true;
                     let _ = w.sender.send(Response::new_ok(id, ()).into());
                 });
             }
@@ -411,9 +606,11 @@ impl Server {
             self.send(Response::new_ok(id, empty));
             return;
         };
-        let serial = self.documents.get(&uri).map_or(0, |d| d.serial);
+        let (serial, extras) = self.documents.get(&uri).map_or((0, 0), |d| {
+            (d.serial, d.handles.extras.load(Ordering::SeqCst))
+        });
         let result_id = format!(
-            "{}.{serial}.{}",
+            "{}.{serial}.{}.{extras}",
             snapshot.profile.generation, snapshot.version
         );
         if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
@@ -447,14 +644,28 @@ impl Server {
                     self.serial += 1;
                     let (profile, notices) = self.workspace.profile_for(&doc.uri);
                     self.notify_user(notices);
+                    let latest = Arc::new(AtomicI32::new(doc.version));
                     let open = Open {
                         document: Document::new(doc.text, doc.version),
-                        latest: Arc::new(AtomicI32::new(doc.version)),
+                        latest: latest.clone(),
                         serial: self.serial,
                         profile,
+                        handles: OpenHandles {
+                            latest,
+                            checks: Arc::default(),
+                            extras: Arc::default(),
+                        },
                     };
                     self.documents.insert(doc.uri.clone(), open);
                     self.lint(&doc.uri);
+                    self.check_slowly(&doc.uri, false);
+                }
+            }
+            DidSaveTextDocument::METHOD => {
+                if let Some(p) = self.parse_notification::<DidSaveTextDocumentParams>(notification)
+                {
+                    // The folder may have changed since the last walk.
+                    self.check_slowly(&p.text_document.uri, true);
                 }
             }
             DidChangeTextDocument::METHOD => {
@@ -476,11 +687,13 @@ impl Server {
                 {
                     let uri = p.text_document.uri;
                     if let Some(open) = self.documents.remove(&uri) {
-                        // Queued jobs for it see the sentinel and do nothing.
+                        // Queued jobs for it see the sentinels and do nothing.
                         open.latest.store(i32::MIN, Ordering::SeqCst);
+                        open.handles.checks.store(u64::MAX, Ordering::SeqCst);
                         let pull = self.pull;
                         self.queue(move |w| {
                             w.cache.remove(&uri);
+                            w.extras.remove(&uri);
                             if !pull {
                                 w.publish(uri, None, Vec::new());
                             }
@@ -495,6 +708,13 @@ impl Server {
                     if p.changes.iter().any(|c| is_config_file(&c.uri)) {
                         self.workspace.reload_configs();
                         self.relint_all();
+                    } else if p.changes.iter().any(|c| is_ignore_file(&c.uri)) {
+                        // What each context sends may have changed: walk again.
+                        self.queue_slow(|s| s.checks.forget_walks());
+                        let uris: Vec<Uri> = self.documents.keys().cloned().collect();
+                        for uri in &uris {
+                            self.check_slowly(uri, false);
+                        }
                     }
                 }
             }
@@ -542,7 +762,7 @@ impl Server {
                     }
                 }
             }
-            // Save, trace settings...: nothing to do.
+            // Trace settings...: nothing to do.
             _ => {}
         }
     }
@@ -597,6 +817,8 @@ impl Server {
             "**/.plimsoll.toml",
             "**/.hadolint.yaml",
             "**/.hadolint.yml",
+            "**/.dockerignore",
+            "**/*.dockerignore",
         ]
         .iter()
         .map(|glob| json!({ "globPattern": glob }))
@@ -645,6 +867,43 @@ impl Server {
         });
     }
 
+    /// Run the slow checks (ShellCheck, the build context) on `uri` as it is
+    /// now, on the slow thread; `fresh_walk` forgets the walk of its context
+    /// first. The results reach the lint worker, which lints again with them.
+    fn check_slowly(&mut self, uri: &Uri, fresh_walk: bool) {
+        let Some(snapshot) = self.snapshot(uri) else {
+            return;
+        };
+        let Some(handles) = self.documents.get(uri).map(|d| d.handles.clone()) else {
+            return;
+        };
+        let ticket = handles.checks.fetch_add(1, Ordering::SeqCst) + 1;
+        self.queue_slow(move |s| {
+            if fresh_walk {
+                s.checks.forget_walk_of(&snapshot);
+            }
+            // A newer check of this document is queued, or it was closed.
+            if handles.checks.load(Ordering::SeqCst) != ticket {
+                return;
+            }
+            let checked = s.checks.check(&snapshot);
+            for note in checked.notes {
+                s.tell(format!("plimsoll: {note}"), MessageType::INFO, false);
+            }
+            for error in checked.errors {
+                s.tell(error, MessageType::WARNING, true);
+            }
+            if handles.checks.load(Ordering::SeqCst) != ticket {
+                return;
+            }
+            let uri = snapshot.uri.clone();
+            let extras = checked.extras;
+            let _ = s.results.send(Box::new(move |w: &mut Worker| {
+                w.take_extras(uri, extras, handles)
+            }));
+        });
+    }
+
     /// Settings or config files changed: new profiles for every open document,
     /// then new diagnostics.
     fn relint_all(&mut self) {
@@ -655,6 +914,8 @@ impl Server {
             if let Some(open) = self.documents.get_mut(uri) {
                 open.profile = profile;
             }
+            // ShellCheck's selection, its path, the context may have changed.
+            self.check_slowly(uri, false);
         }
         if self.pull {
             let refresh = self

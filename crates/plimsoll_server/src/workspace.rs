@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use lsp_types::{MessageType, Uri};
 use plimsoll_linter::config::{self, Config, ConfigCache, ConfigError};
+use plimsoll_linter::shellcheck::Shellcheck;
 use plimsoll_linter::{ResolvedRules, Settings, Severity};
 use serde::Deserialize;
 
@@ -30,18 +31,35 @@ pub struct EditorSettings {
     /// Use this config file instead of discovering one (relative paths are
     /// taken from the first workspace folder).
     pub config: Option<PathBuf>,
+    /// ShellCheck: a path to the executable, `false` for none, `true` or
+    /// absent to find `shellcheck` on `PATH` as `plimsoll check` does.
+    pub shellcheck: Option<PathOrSwitch>,
+    /// The build context: a folder (relative paths are taken from the first
+    /// workspace folder), `false` for none, `true` or absent for each
+    /// Dockerfile's own folder, as `plimsoll check` assumes.
+    pub context: Option<PathOrSwitch>,
+}
+
+/// A setting that is either a path or on/off.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum PathOrSwitch {
+    Switch(bool),
+    Path(PathBuf),
 }
 
 impl EditorSettings {
     /// Read settings from a JSON value; `Ok(None)` when it holds none for us.
     pub fn from_json(value: &serde_json::Value) -> Result<Option<EditorSettings>, String> {
-        const KEYS: [&str; 6] = [
+        const KEYS: [&str; 8] = [
             "select",
             "extendSelect",
             "ignore",
             "severity",
             "unsafeFixes",
             "config",
+            "shellcheck",
+            "context",
         ];
         let value = match value.get("plimsoll") {
             Some(inner) => inner,
@@ -71,6 +89,21 @@ pub struct Profile {
     pub unsafe_fixes: bool,
     /// Changes whenever settings or config files change (part of pull result ids).
     pub generation: u64,
+    /// The ShellCheck to run on open and save, if any.
+    pub shellcheck: Option<Shellcheck>,
+    /// Where the build context of a document is.
+    pub context: ContextPlan,
+}
+
+/// Which build context the context rules (PL600-PL604) see.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContextPlan {
+    /// None: the context rules find nothing.
+    Off,
+    /// The folder of each Dockerfile (an assumption, as in `plimsoll check`).
+    DockerfileFolder,
+    /// This folder, for every document.
+    Folder(PathBuf),
 }
 
 /// The open workspace: folders, editor settings and the config files found so far.
@@ -84,6 +117,8 @@ pub struct Workspace {
     /// Messages already shown to the user, so that each is shown once.
     shown: HashSet<String>,
     generation: u64,
+    /// The ShellCheck found for the current settings, once looked for.
+    shellcheck: Option<Option<Shellcheck>>,
 }
 
 /// A message for the user (`window/showMessage` or `window/logMessage`).
@@ -107,6 +142,7 @@ impl Workspace {
     pub fn reload_configs(&mut self) {
         self.cache = ConfigCache::new();
         self.explicit = None;
+        self.shellcheck = None;
         self.shown.clear();
         self.generation += 1;
     }
@@ -141,13 +177,76 @@ impl Workspace {
                 false,
             );
         }
+        let shellcheck = self.shellcheck(&mut notices);
         let profile = Profile {
             settings,
             rules,
             unsafe_fixes: self.editor.unsafe_fixes,
             generation: self.generation,
+            shellcheck,
+            context: self.context_plan(),
         };
         (Arc::new(profile), notices)
+    }
+
+    /// The ShellCheck the settings name, or the one on `PATH` (as `plimsoll
+    /// check` finds it); looked for once per settings change.
+    fn shellcheck(&mut self, notices: &mut Vec<Notice>) -> Option<Shellcheck> {
+        if let Some(found) = &self.shellcheck {
+            return found.clone();
+        }
+        let found = match self.editor.shellcheck.clone() {
+            Some(PathOrSwitch::Switch(false)) => None,
+            Some(PathOrSwitch::Path(path)) => {
+                let path = self.in_first_folder(path);
+                if path.is_file() {
+                    Some(Shellcheck::at(path))
+                } else {
+                    self.notice(
+                        notices,
+                        MessageType::ERROR,
+                        format!(
+                            "plimsoll: shellcheck {}: no such executable file; no SC findings",
+                            path.display()
+                        ),
+                        true,
+                    );
+                    None
+                }
+            }
+            Some(PathOrSwitch::Switch(true)) | None => {
+                let found = std::env::var_os("PATH").and_then(|p| Shellcheck::find_in(&p));
+                if found.is_none() {
+                    self.notice(
+                        notices,
+                        MessageType::INFO,
+                        "plimsoll: shellcheck not found on PATH, so no SC findings; install it \
+                         or set `shellcheck` to its path"
+                            .into(),
+                        false,
+                    );
+                }
+                found
+            }
+        };
+        self.shellcheck = Some(found.clone());
+        found
+    }
+
+    fn context_plan(&self) -> ContextPlan {
+        match self.editor.context.clone() {
+            Some(PathOrSwitch::Switch(false)) => ContextPlan::Off,
+            Some(PathOrSwitch::Path(path)) => ContextPlan::Folder(self.in_first_folder(path)),
+            Some(PathOrSwitch::Switch(true)) | None => ContextPlan::DockerfileFolder,
+        }
+    }
+
+    /// A relative path from the settings, taken from the first workspace folder.
+    fn in_first_folder(&self, path: PathBuf) -> PathBuf {
+        match (path.is_relative(), self.folders.first()) {
+            (true, Some(folder)) => folder.join(path),
+            _ => path,
+        }
     }
 
     fn config_for(
@@ -156,10 +255,7 @@ impl Workspace {
         notices: &mut Vec<Notice>,
     ) -> Option<Arc<Config>> {
         let result = if let Some(explicit) = self.editor.config.clone() {
-            let explicit = match (explicit.is_relative(), self.folders.first()) {
-                (true, Some(folder)) => folder.join(explicit),
-                _ => explicit,
-            };
+            let explicit = self.in_first_folder(explicit);
             self.explicit
                 .get_or_insert_with(|| config::load(&explicit).map(Arc::new))
                 .clone()
@@ -244,6 +340,13 @@ pub fn is_config_file(uri: &Uri) -> bool {
     )
 }
 
+/// Is this an ignore file (`.dockerignore`, `<name>.dockerignore`), whose
+/// change means the build context must be walked again?
+pub fn is_ignore_file(uri: &Uri) -> bool {
+    let name = uri.as_str().rsplit('/').next().unwrap_or("");
+    name.ends_with(".dockerignore")
+}
+
 /// The local path of a `file:` URI (percent-decoded); `None` for other schemes.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
@@ -319,6 +422,50 @@ mod tests {
             Ok(None)
         );
         assert!(EditorSettings::from_json(&serde_json::json!({"ignore": 3})).is_err());
+        let paths = serde_json::json!({"shellcheck": "/opt/sc", "context": false});
+        let paths = EditorSettings::from_json(&paths).unwrap().unwrap();
+        assert_eq!(
+            paths.shellcheck,
+            Some(PathOrSwitch::Path(PathBuf::from("/opt/sc")))
+        );
+        assert_eq!(paths.context, Some(PathOrSwitch::Switch(false)));
+    }
+
+    #[test]
+    fn shellcheck_and_context_settings_reach_the_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("my-shellcheck");
+        std::fs::write(&program, "").unwrap();
+        let doc = uri(&format!("file://{}/Dockerfile", dir.path().display()));
+        let editor = EditorSettings {
+            shellcheck: Some(PathOrSwitch::Path("my-shellcheck".into())),
+            context: Some(PathOrSwitch::Path("ctx".into())),
+            ..EditorSettings::default()
+        };
+        let mut workspace = Workspace::new(vec![dir.path().to_path_buf()], editor);
+        let (profile, _) = workspace.profile_for(&doc);
+        assert_eq!(
+            profile
+                .shellcheck
+                .as_ref()
+                .map(|s| s.binary().to_path_buf()),
+            Some(program)
+        );
+        assert_eq!(profile.context, ContextPlan::Folder(dir.path().join("ctx")));
+
+        workspace.set_editor_settings(EditorSettings {
+            shellcheck: Some(PathOrSwitch::Path("missing".into())),
+            context: Some(PathOrSwitch::Switch(false)),
+            ..EditorSettings::default()
+        });
+        let (profile, notices) = workspace.profile_for(&doc);
+        assert!(profile.shellcheck.is_none());
+        assert_eq!(profile.context, ContextPlan::Off);
+        assert!(
+            notices[0].show && notices[0].text.contains("missing"),
+            "{}",
+            notices[0].text
+        );
     }
 
     #[test]
@@ -332,6 +479,8 @@ mod tests {
         let editor = EditorSettings {
             ignore: vec!["non-root-user".into()],
             severity: BTreeMap::from([("maintainer-deprecated".into(), "error".into())]),
+            // Whether shellcheck is on PATH is no business of this test.
+            shellcheck: Some(PathOrSwitch::Switch(false)),
             ..EditorSettings::default()
         };
         let mut workspace = Workspace::new(vec![dir.path().to_path_buf()], editor);
@@ -354,7 +503,11 @@ mod tests {
     fn a_broken_config_is_reported_once_and_linting_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("plimsoll.toml"), "select = 3\n").unwrap();
-        let mut workspace = Workspace::new(vec![], EditorSettings::default());
+        let editor = EditorSettings {
+            shellcheck: Some(PathOrSwitch::Switch(false)),
+            ..EditorSettings::default()
+        };
+        let mut workspace = Workspace::new(vec![], editor);
         let doc = uri(&format!("file://{}/Dockerfile", dir.path().display()));
         let (profile, notices) = workspace.profile_for(&doc);
         assert_eq!(notices.len(), 1);
