@@ -5,14 +5,31 @@
 use std::collections::HashMap;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CreateFile,
+    CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Position, ResourceOp, TextDocumentEdit, TextEdit,
+    WorkspaceEdit,
 };
-use plimsoll_linter::fix::{apply_edits, fix_source};
-use plimsoll_linter::{Applicability, Diagnostic, Edit};
+use plimsoll_linter::fix::{append_lines, apply_edits, fix_source};
+use plimsoll_linter::{Applicability, Diagnostic, Edit, FileChange, Fix};
 use plimsoll_syntax::{parse, Span};
 
 use crate::analysis::Analysis;
-use crate::position::Encoding;
+use crate::position::{Encoding, LineTable};
+use crate::workspace::path_to_uri;
+
+/// What the client's workspace edits may do beyond changing this document
+/// (`workspace.workspaceEdit` capabilities).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientEdits {
+    /// `documentChanges`: edits of other files, in order.
+    pub document_changes: bool,
+    /// The `create` resource operation: a file that does not exist yet.
+    pub create_files: bool,
+}
+
+/// An ignore file larger than this is not read for a quick fix.
+const MAX_IGNORE_FILE_BYTES: u64 = 1 << 20;
 
 /// The kind of the "fix all plimsoll problems" action.
 pub const SOURCE_FIX_ALL_PLIMSOLL: &str = "source.fixAll.plimsoll";
@@ -35,6 +52,7 @@ pub fn code_actions(
     analysis: &Analysis,
     params: &CodeActionParams,
     encoding: Encoding,
+    client: ClientEdits,
 ) -> Vec<CodeActionOrCommand> {
     let text = analysis.text();
     let (start, end) = analysis.snapshot.lines.span(params.range, text, encoding);
@@ -43,7 +61,7 @@ pub fn code_actions(
 
     if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
         for d in analysis.diagnostics_in(start, end) {
-            if let Some(action) = quick_fix(analysis, d, encoding) {
+            if let Some(action) = quick_fix(analysis, d, encoding, client) {
                 actions.push(CodeActionOrCommand::CodeAction(action));
             }
         }
@@ -81,10 +99,17 @@ fn text_edit(analysis: &Analysis, edit: &Edit, encoding: Encoding) -> TextEdit {
     }
 }
 
-fn quick_fix(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> Option<CodeAction> {
+fn quick_fix(
+    analysis: &Analysis,
+    d: &Diagnostic,
+    encoding: Encoding,
+    client: ClientEdits,
+) -> Option<CodeAction> {
     let fix = d.fix.as_ref()?;
-    // A fix whose edits are all elsewhere (another file) is no edit of this
-    // document: an action for it would do nothing.
+    if !fix.file_changes.is_empty() {
+        return other_files_fix(analysis, d, fix, encoding, client);
+    }
+    // A fix without edits would be an action that does nothing.
     if fix.edits.is_empty() {
         return None;
     }
@@ -112,6 +137,91 @@ fn quick_fix(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> Option<
                 .collect(),
         )),
         is_preferred: Some(safe),
+        ..CodeAction::default()
+    })
+}
+
+/// A fix that also changes other files (lines appended to the build's
+/// `.dockerignore`), as `documentChanges`: the file is read now, so the edit
+/// appends to what is on disk; a file that does not exist yet is created
+/// first. Offered only when the client can apply such edits; never preferred
+/// (these fixes are unsafe). The lint checked the lines against the build's
+/// COPY sources; the re-lint after the save checks the result.
+fn other_files_fix(
+    analysis: &Analysis,
+    d: &Diagnostic,
+    fix: &Fix,
+    encoding: Encoding,
+    client: ClientEdits,
+) -> Option<CodeAction> {
+    if !client.document_changes {
+        return None;
+    }
+    let mut operations = Vec::new();
+    if !fix.edits.is_empty() {
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: analysis.snapshot.uri.clone(),
+                version: None,
+            },
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| OneOf::Left(text_edit(analysis, e, encoding)))
+                .collect(),
+        }));
+    }
+    for change in &fix.file_changes {
+        let FileChange::AppendLines {
+            path,
+            lines,
+            comment,
+        } = change;
+        let uri = path_to_uri(path)?;
+        let existing = match std::fs::symlink_metadata(path) {
+            // Never written through a link, never a huge file.
+            Ok(meta) if !meta.is_file() || meta.len() > MAX_IGNORE_FILE_BYTES => return None,
+            Ok(_) => Some(std::fs::read_to_string(path).ok()?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => return None,
+        };
+        let current = existing.as_deref().unwrap_or("");
+        let appended = append_lines(existing.as_deref(), lines, comment.as_deref())?;
+        // The file's content is kept byte for byte: the change is a suffix.
+        let suffix = appended.strip_prefix(current)?;
+        if existing.is_none() {
+            if !client.create_files {
+                return None;
+            }
+            operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                CreateFile {
+                    uri: uri.clone(),
+                    options: Some(CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                },
+            )));
+        }
+        let end: Position = LineTable::new(current).position(current.len(), current, encoding);
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+            edits: vec![OneOf::Left(TextEdit {
+                range: lsp_types::Range::new(end, end),
+                new_text: suffix.to_string(),
+            })],
+        }));
+    }
+    Some(CodeAction {
+        title: format!("{} ({}, unsafe: check the result)", fix.title, d.rule.name),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![analysis.lsp_diagnostic(d, encoding)]),
+        edit: Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(operations)),
+            ..WorkspaceEdit::default()
+        }),
+        is_preferred: Some(false),
         ..CodeAction::default()
     })
 }
@@ -181,7 +291,7 @@ fn disable_for_line(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> 
             analysis,
             vec![text_edit(analysis, &edit, encoding)],
         )),
-        is_preferred: Some(false),
+        is_preferred: Some(true),
         ..CodeAction::default()
     })
 }

@@ -45,7 +45,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use crate::actions::{code_actions, SOURCE_FIX_ALL_PLIMSOLL};
+use crate::actions::{code_actions, ClientEdits, SOURCE_FIX_ALL_PLIMSOLL};
 use crate::analysis::{Analysis, Snapshot};
 use crate::document::Document;
 use crate::hover::hover;
@@ -516,19 +516,37 @@ impl Server {
                     serde_json::to_value(hover(analysis, offset, encoding))
                 },
             ),
-            CodeActionRequest::METHOD => self.document_request::<CodeActionParams, _>(
-                request,
-                |p| p.text_document.uri.clone(),
-                |analysis, params, encoding| {
-                    serde_json::to_value(code_actions(analysis, &params, encoding))
-                },
-            ),
+            CodeActionRequest::METHOD => {
+                let client = self.client_edits();
+                self.document_request::<CodeActionParams, _>(
+                    request,
+                    |p| p.text_document.uri.clone(),
+                    move |analysis, params, encoding| {
+                        serde_json::to_value(code_actions(analysis, &params, encoding, client))
+                    },
+                )
+            }
             DocumentDiagnosticRequest::METHOD => self.pull_diagnostics(request),
             _ => self.send(Response::new_err(
                 request.id,
                 ErrorCode::MethodNotFound as i32,
                 format!("plimsoll does not handle {}", request.method),
             )),
+        }
+    }
+
+    /// What the client's workspace edits can do besides editing one document.
+    fn client_edits(&self) -> ClientEdits {
+        let edit = self
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref());
+        ClientEdits {
+            document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
+            create_files: edit
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&lsp_types::ResourceOperationKind::Create)),
         }
     }
 

@@ -368,6 +368,25 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(decoded))
 }
 
+/// The `file:` URI of an absolute local path, percent-encoded.
+pub fn path_to_uri(path: &Path) -> Option<Uri> {
+    let text = path.to_str()?;
+    let text = text.replace('\\', "/");
+    let mut encoded = String::from("file://");
+    if !text.starts_with('/') {
+        // `C:/dir` on Windows is `file:///C:/dir`.
+        encoded.push('/');
+    }
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~:".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded.parse().ok()
+}
+
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -407,6 +426,17 @@ mod tests {
         assert_eq!(uri_to_path(&uri("file://server/share/Dockerfile")), None);
         assert!(is_config_file(&uri("file:///a/b/.hadolint.yaml")));
         assert!(!is_config_file(&uri("file:///a/b/Dockerfile")));
+    }
+
+    #[test]
+    fn paths_become_file_uris_and_back() {
+        let path = Path::new("/work/my app/50%#ünï/.dockerignore");
+        let uri = path_to_uri(path).unwrap();
+        assert_eq!(
+            uri.as_str(),
+            "file:///work/my%20app/50%25%23%C3%BCn%C3%AF/.dockerignore"
+        );
+        assert_eq!(uri_to_path(&uri).as_deref(), Some(path));
     }
 
     #[test]

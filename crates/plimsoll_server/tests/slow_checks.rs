@@ -554,3 +554,114 @@ fn a_real_shellcheck_finds_what_plimsoll_check_finds() {
     assert!(from_server.iter().any(|(code, ..)| code == "SC2154"));
     assert!(client.shutdown().success());
 }
+
+/// A Node app whose `COPY . .` sends `node_modules`, opened by a client with
+/// `capabilities`; returns the client, the Dockerfile's URI and the
+/// context-bloat quick fix offered (if any).
+fn bloat_quick_fix(root: &Path, capabilities: Value) -> (Client, String, Option<Value>) {
+    std::fs::create_dir_all(root.join("node_modules/left-pad")).unwrap();
+    for i in 0..20 {
+        std::fs::write(
+            root.join(format!("node_modules/left-pad/f{i}.js")),
+            "x".repeat(2000),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("package.json"), "{}\n").unwrap();
+    let text =
+        "FROM node:22-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"index.js\"]\n";
+    std::fs::write(root.join("Dockerfile"), text).unwrap();
+    let uri = file_uri(&root.join("Dockerfile"));
+    let mut client = Client::start_in(capabilities, json!({ "shellcheck": false }), Some(root));
+    client.open(&uri, text);
+    let diagnostics =
+        diagnostics_where(&mut client, &uri, 1, "context-bloat", has("context-bloat"));
+    let bloat = diagnostics
+        .iter()
+        .find(|d| d["code"] == "context-bloat")
+        .unwrap()
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": bloat["range"],
+            "context": { "diagnostics": [bloat], "only": ["quickfix"] },
+        }),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("(context-bloat, unsafe"))
+        })
+        .cloned();
+    (client, uri, fix)
+}
+
+const FULL_EDITS: &str = r#"{ "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } } }"#;
+
+#[test]
+fn the_dockerignore_fix_creates_or_extends_the_file_as_workspace_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let capabilities: Value = serde_json::from_str(FULL_EDITS).unwrap();
+    let (client, _, fix) = bloat_quick_fix(root, capabilities.clone());
+    let fix = fix.expect("a context-bloat quick fix");
+    assert_eq!(fix["isPreferred"], false);
+    let ignore_uri = file_uri(&root.join(".dockerignore"));
+    let operations = fix["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(operations.len(), 2, "{operations:#?}");
+    assert_eq!(operations[0]["kind"], "create");
+    assert_eq!(operations[0]["uri"], ignore_uri);
+    assert_eq!(operations[0]["options"]["ignoreIfExists"], true);
+    assert_eq!(operations[1]["textDocument"]["uri"], ignore_uri);
+    let edit = &operations[1]["edits"][0];
+    assert_eq!(edit["range"]["start"], position(0, 0));
+    assert_eq!(
+        edit["newText"],
+        "# added by plimsoll (context-bloat)\nnode_modules\n"
+    );
+    assert!(client.shutdown().success());
+
+    // An existing file without a final newline: the lines go after its end.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join(".dockerignore"), "# logs\n*.log").unwrap();
+    let (client, _, fix) = bloat_quick_fix(root, capabilities);
+    let fix = fix.expect("a context-bloat quick fix");
+    let operations = fix["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(operations.len(), 1, "{operations:#?}");
+    let edit = &operations[0]["edits"][0];
+    assert_eq!(
+        edit["range"],
+        json!({ "start": position(1, 5), "end": position(1, 5) })
+    );
+    assert_eq!(
+        edit["newText"],
+        "\n# added by plimsoll (context-bloat)\nnode_modules\n"
+    );
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn the_dockerignore_fix_needs_a_client_that_can_edit_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (client, _, fix) = bloat_quick_fix(dir.path(), json!({}));
+    assert!(fix.is_none(), "{fix:#?}");
+    assert!(client.shutdown().success());
+    // documentChanges but no `create`: only an existing file can be extended.
+    let dir = tempfile::tempdir().unwrap();
+    let capabilities = json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } });
+    let (client, _, fix) = bloat_quick_fix(dir.path(), capabilities.clone());
+    assert!(fix.is_none(), "{fix:#?}");
+    assert!(client.shutdown().success());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), ".git\n").unwrap();
+    let (client, _, fix) = bloat_quick_fix(dir.path(), capabilities);
+    assert!(fix.is_some());
+    assert!(client.shutdown().success());
+}
