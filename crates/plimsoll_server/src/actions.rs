@@ -65,9 +65,11 @@ pub fn code_actions(
                 actions.push(CodeActionOrCommand::CodeAction(action));
             }
         }
-        // One "disable" per rule, however many of its findings are in range.
+        // One "disable" per rule, however many of its findings are in range;
+        // none where the config makes suppression comments inert.
         let mut disabled: Vec<&str> = Vec::new();
-        for d in analysis.diagnostics_in(start, end) {
+        let pragmas_work = !analysis.snapshot.profile.settings.disable_ignore_pragma;
+        for d in analysis.diagnostics_in(start, end).filter(|_| pragmas_work) {
             if disabled.contains(&d.rule.name) {
                 continue;
             }

@@ -411,6 +411,32 @@ fn config_files_are_discovered_and_reloaded_when_they_change() {
 }
 
 #[test]
+fn a_config_that_disables_pragmas_gets_no_disable_action() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plimsoll.toml"),
+        "disable-ignore-pragma = true\n",
+    )
+    .unwrap();
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let mut client = Client::start_in(json!({}), Value::Null, Some(dir.path()));
+    let text = "FROM alpine:3.20\nUSER app\n# plimsoll ignore=exec-form-cmd\nCMD echo hi\n";
+    client.open(&uri, text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    by_code(&diagnostics, "exec-form-cmd");
+    let actions = code_actions(&mut client, &uri, range((3, 0), (3, 11)), None);
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a["title"].as_str().unwrap().starts_with("Disable")),
+        "{actions:#?}"
+    );
+    // The quick fix itself is still there.
+    titled(&actions, "(exec-form-cmd");
+    assert!(client.shutdown().success());
+}
+
+#[test]
 fn requests_for_unknown_documents_and_methods_do_not_break_the_server() {
     let mut client = Client::start(json!({}), Value::Null);
     let hover = client.request(
