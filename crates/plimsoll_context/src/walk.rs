@@ -28,6 +28,27 @@ impl Default for WalkLimits {
     }
 }
 
+impl WalkLimits {
+    /// The defaults, unless `PLIMSOLL_CONTEXT_MAX_ENTRIES` or
+    /// `PLIMSOLL_CONTEXT_TIMEOUT_MS` say otherwise (for huge trees, and for
+    /// tests that need a walk cut short).
+    pub fn from_env() -> WalkLimits {
+        let mut limits = WalkLimits::default();
+        let number = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        if let Some(n) = number("PLIMSOLL_CONTEXT_MAX_ENTRIES") {
+            limits.max_entries = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        if let Some(ms) = number("PLIMSOLL_CONTEXT_TIMEOUT_MS") {
+            limits.max_duration = Duration::from_millis(ms);
+        }
+        limits
+    }
+}
+
 /// What kind of filesystem object an entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryKind {

@@ -101,7 +101,7 @@ impl SlowWorker {
                     &root,
                     dockerfile.as_deref(),
                     origin,
-                    &limits_from_env(),
+                    &WalkLimits::from_env(),
                     walks,
                 ) {
                     Ok(mut loaded) => {
@@ -157,24 +157,6 @@ fn context_root(snapshot: &Snapshot) -> Option<(PathBuf, ContextOrigin)> {
             Some((folder.to_path_buf(), ContextOrigin::DockerfileFolder))
         }
     }
-}
-
-/// The walk's bounds, as `plimsoll check` sets them: 200,000 entries and 5 s
-/// unless `PLIMSOLL_CONTEXT_MAX_ENTRIES` or `PLIMSOLL_CONTEXT_TIMEOUT_MS` say otherwise.
-fn limits_from_env() -> WalkLimits {
-    let mut limits = WalkLimits::default();
-    let number = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    if let Some(n) = number("PLIMSOLL_CONTEXT_MAX_ENTRIES") {
-        limits.max_entries = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    if let Some(ms) = number("PLIMSOLL_CONTEXT_TIMEOUT_MS") {
-        limits.max_duration = std::time::Duration::from_millis(ms);
-    }
-    limits
 }
 
 /// Which instruction, counting only those with the same text, each

@@ -31,7 +31,7 @@ pub fn load(
     if choice.disabled {
         return Ok(None);
     }
-    let limits = limits_from_env();
+    let limits = WalkLimits::from_env();
     match (choice.explicit, dockerfile) {
         (Some(dir), _) => {
             BuildContext::load_shared(dir, dockerfile, ContextOrigin::Explicit, &limits, walks)
@@ -51,24 +51,6 @@ pub fn load(
         }
         (None, None) => Ok(None),
     }
-}
-
-/// The walk's bounds: 200,000 entries and 5 s unless
-/// `PLIMSOLL_CONTEXT_MAX_ENTRIES` or `PLIMSOLL_CONTEXT_TIMEOUT_MS` say otherwise.
-fn limits_from_env() -> WalkLimits {
-    let mut limits = WalkLimits::default();
-    let number = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    if let Some(n) = number("PLIMSOLL_CONTEXT_MAX_ENTRIES") {
-        limits.max_entries = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    if let Some(ms) = number("PLIMSOLL_CONTEXT_TIMEOUT_MS") {
-        limits.max_duration = std::time::Duration::from_millis(ms);
-    }
-    limits
 }
 
 /// A changed path given on the command line, relative to the context root:
