@@ -594,6 +594,21 @@ fn context_rules_stay_silent_when_not_selected() {
 }
 
 /// A monorepo that copies with `COPY --parents`.
+/// `plimsoll check` of `root/Dockerfile` with the context rules, as JSON.
+fn check_json(root: &Path) -> Output {
+    plimsoll(
+        root,
+        &[
+            "check",
+            "--select",
+            CONTEXT_RULES,
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    )
+}
+
 fn parents_repo(root: &Path, dockerfile: &str) {
     tree(
         root,
@@ -628,17 +643,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
          COPY --parents ./scripts/./entry.sh /usr/local/bin/\n\
          USER node\nENTRYPOINT [\"entry.sh\"]\n",
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root);
     assert_eq!(stderr(&output), "");
     // Line 5's `*.rs` may match nothing (BuildKit allows an empty wildcard),
     // but line 4's `missing` is the directory the copy starts from.
@@ -662,17 +667,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
          COPY --parents --exclude=web/.env ./packages/./ ./\n\
          COPY --parents --exclude=packages/web/.env ./packages/./ ./\n",
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root);
     assert_eq!(findings(&output), [("secret-in-context".to_owned(), 5)]);
     assert!(
         messages(&output)[0].contains("`packages/web/.env` (environment file)"),
@@ -686,17 +681,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
         root,
         "FROM node:22-slim\nCOPY scripts/entry.sh /usr/local/bin/\nENTRYPOINT [\"entry.sh\"]\n",
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root);
     assert_eq!(
         findings(&output),
         [("entrypoint-script-exec".to_owned(), 3)]
@@ -707,17 +692,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
         root,
         "FROM node:22-slim\nCOPY --parents scripts/entry.sh /usr/local/bin/\nENTRYPOINT [\"entry.sh\"]\n",
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root);
     assert_eq!(findings(&output), []);
 }
 
@@ -733,17 +708,7 @@ fn copy_parents_sources_meet_the_ignore_file_and_bloat_rules() {
     );
     filler(root, "packages/web/node_modules/left-pad", 4, 100);
     tree(root, &[(".dockerignore", "scripts/\n**/.env\n")]);
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root);
     assert_eq!(stderr(&output), "");
     assert_eq!(
         findings(&output),
@@ -844,17 +809,7 @@ fn unsafe_fix_creates_dockerignore_and_the_rerun_is_clean() {
         "# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
     );
     assert_eq!(read(&root.join("Dockerfile")), dockerfile);
-    let again = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let again = check_json(root);
     assert_eq!(
         findings(&again),
         [("entrypoint-script-exec".to_owned(), 16)]
