@@ -594,18 +594,11 @@ fn context_rules_stay_silent_when_not_selected() {
 }
 
 /// A monorepo that copies with `COPY --parents`.
-/// `plimsoll check` of `root/Dockerfile` with the context rules, as JSON.
-fn check_json(root: &Path) -> Output {
+/// `plimsoll check --select rules` of `root/Dockerfile`, as JSON.
+fn check_json(root: &Path, rules: &str) -> Output {
     plimsoll(
         root,
-        &[
-            "check",
-            "--select",
-            CONTEXT_RULES,
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
+        &["check", "--select", rules, "--format", "json", "Dockerfile"],
     )
 }
 
@@ -643,7 +636,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
          COPY --parents ./scripts/./entry.sh /usr/local/bin/\n\
          USER node\nENTRYPOINT [\"entry.sh\"]\n",
     );
-    let output = check_json(root);
+    let output = check_json(root, CONTEXT_RULES);
     assert_eq!(stderr(&output), "");
     // Line 5's `*.rs` may match nothing (BuildKit allows an empty wildcard),
     // but line 4's `missing` is the directory the copy starts from.
@@ -667,7 +660,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
          COPY --parents --exclude=web/.env ./packages/./ ./\n\
          COPY --parents --exclude=packages/web/.env ./packages/./ ./\n",
     );
-    let output = check_json(root);
+    let output = check_json(root, CONTEXT_RULES);
     assert_eq!(findings(&output), [("secret-in-context".to_owned(), 5)]);
     assert!(
         messages(&output)[0].contains("`packages/web/.env` (environment file)"),
@@ -681,7 +674,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
         root,
         "FROM node:22-slim\nCOPY scripts/entry.sh /usr/local/bin/\nENTRYPOINT [\"entry.sh\"]\n",
     );
-    let output = check_json(root);
+    let output = check_json(root, CONTEXT_RULES);
     assert_eq!(
         findings(&output),
         [("entrypoint-script-exec".to_owned(), 3)]
@@ -692,7 +685,7 @@ fn copy_parents_sources_are_resolved_with_their_paths() {
         root,
         "FROM node:22-slim\nCOPY --parents scripts/entry.sh /usr/local/bin/\nENTRYPOINT [\"entry.sh\"]\n",
     );
-    let output = check_json(root);
+    let output = check_json(root, CONTEXT_RULES);
     assert_eq!(findings(&output), []);
 }
 
@@ -708,7 +701,7 @@ fn copy_parents_sources_meet_the_ignore_file_and_bloat_rules() {
     );
     filler(root, "packages/web/node_modules/left-pad", 4, 100);
     tree(root, &[(".dockerignore", "scripts/\n**/.env\n")]);
-    let output = check_json(root);
+    let output = check_json(root, CONTEXT_RULES);
     assert_eq!(stderr(&output), "");
     assert_eq!(
         findings(&output),
@@ -809,7 +802,7 @@ fn unsafe_fix_creates_dockerignore_and_the_rerun_is_clean() {
         "# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
     );
     assert_eq!(read(&root.join("Dockerfile")), dockerfile);
-    let again = check_json(root);
+    let again = check_json(root, CONTEXT_RULES);
     assert_eq!(
         findings(&again),
         [("entrypoint-script-exec".to_owned(), 16)]
@@ -969,17 +962,7 @@ fn no_ignore_line_that_would_hide_a_named_source() {
              RUN --mount=type=bind,source=node_modules,target=/app/node_modules npm run build\n",
         )],
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            "context-bloat",
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root, "context-bloat");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     // `node_modules` is mounted by the RUN: no line for it. `**/node_modules`
     // would hide the named `vendor/node_modules/patched`: `web`'s own path instead.
@@ -1024,17 +1007,7 @@ fn no_ignore_line_that_would_hide_a_named_source() {
             ),
         ],
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            "context-bloat",
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root, "context-bloat");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(findings(&output), [("context-bloat".to_owned(), 2)]);
     assert_eq!(json[0]["fix"], serde_json::Value::Null);
@@ -1156,17 +1129,7 @@ fn secret_in_context_fix_names_each_secret_file() {
             ("Dockerfile", "FROM python:3.13-slim\nCOPY .env /srv/.env\n"),
         ],
     );
-    let output = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            "secret-in-context",
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let output = check_json(root, "secret-in-context");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(findings(&output), [("secret-in-context".to_owned(), 2)]);
     assert_eq!(json[0]["fix"], serde_json::Value::Null);
@@ -1178,17 +1141,7 @@ fn reports_carry_the_ignore_file_change() {
     let root = tmp.path();
     node_app(root);
     tree(root, &[(".dockerignore", "*.log")]);
-    let json = plimsoll(
-        root,
-        &[
-            "check",
-            "--select",
-            "context-bloat",
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let json = check_json(root, "context-bloat");
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(
         json[0]["fix"],
