@@ -1219,3 +1219,309 @@ fn two_dockerfiles_sharing_an_ignore_file_write_each_line_once() {
         "# added by plimsoll (context-bloat)\nnode_modules\n.git\n"
     );
 }
+
+/// A repository that builds `docker/Dockerfile` from its root through
+/// `docker/compose.yaml` (`context: ..`).
+fn compose_repo(root: &Path) {
+    fs::create_dir_all(root.join(".git")).expect("mkdir .git");
+    tree(
+        root,
+        &[
+            ("src/app.py", "print()\n"),
+            ("notes.txt", "x\n"),
+            (".dockerignore", "notes.txt\n"),
+            // Not the context root's ignore file: never read (it would
+            // leave `src/` empty).
+            ("docker/.dockerignore", "src/*.py\n"),
+            (
+                "docker/Dockerfile",
+                "FROM python:3.13-slim\nCOPY src/ /app/\nCOPY notes.txt /app/\nCOPY missing.txt /app/\n",
+            ),
+            (
+                "docker/compose.yaml",
+                "services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n  db:\n    image: postgres:17\n",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_compose_service_gives_the_build_context() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    compose_repo(root);
+    let json = [
+        "check",
+        "--format",
+        "json",
+        "--select",
+        CONTEXT_RULES,
+        "docker/Dockerfile",
+    ];
+    // `src/` is found at the repository root, the root's `.dockerignore`
+    // excludes `notes.txt`, and only the really missing file is missing.
+    let output = plimsoll(root, &json);
+    assert_eq!(
+        findings(&output),
+        [
+            ("copy-ignored-file".to_owned(), 3),
+            ("copy-missing-source".to_owned(), 4)
+        ]
+    );
+    assert_eq!(stderr(&output), "");
+    let verbose = plimsoll(
+        root,
+        &[
+            "check",
+            "--verbose",
+            "--select",
+            CONTEXT_RULES,
+            "docker/Dockerfile",
+        ],
+    );
+    assert!(
+        stderr(&verbose).contains(
+            "context: docker/Dockerfile: . (service `web` of docker/compose.yaml; 8 entries sent, \
+             1 excluded by ./.dockerignore;"
+        ),
+        "{}",
+        stderr(&verbose)
+    );
+    // The same from standard input with the file's name.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(root)
+        .args(["check", "--format", "json", "--select", CONTEXT_RULES])
+        .args(["-", "--stdin-filename", "docker/Dockerfile"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::io::Write::write_all(
+        &mut child.stdin.take().expect("stdin"),
+        read(&root.join("docker/Dockerfile")).as_bytes(),
+    )
+    .expect("write stdin");
+    let piped = child.wait_with_output().expect("wait");
+    assert_eq!(findings(&piped), findings(&output));
+
+    // `--context` still wins: the Dockerfile's folder has none of the sources.
+    let explicit = plimsoll(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "--context",
+            "docker",
+            "docker/Dockerfile",
+        ],
+    );
+    assert_eq!(
+        findings(&explicit),
+        [
+            ("copy-missing-source".to_owned(), 2),
+            ("copy-missing-source".to_owned(), 3),
+            ("copy-missing-source".to_owned(), 4)
+        ]
+    );
+
+    // Run from the Dockerfile's folder: the context is the absolute root.
+    let inside = plimsoll(
+        &root.join("docker"),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            CONTEXT_RULES,
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(findings(&inside), findings(&output));
+
+    // A service that builds another Dockerfile is not this one's: today's
+    // behaviour, the folder is assumed and dropped with one warning.
+    tree(
+        root,
+        &[(
+            "docker/compose.yaml",
+            "services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/web.Dockerfile\n",
+        )],
+    );
+    let other = plimsoll(root, &json);
+    assert_eq!(findings(&other), []);
+    assert!(
+        stderr(&other)
+            .contains("none of the 3 COPY/ADD sources named in this file exist in docker"),
+        "{}",
+        stderr(&other)
+    );
+
+    // No Compose file at all: the same.
+    fs::remove_file(root.join("docker/compose.yaml")).expect("rm");
+    let none = plimsoll(root, &json);
+    assert_eq!(findings(&none), []);
+    assert_eq!(stderr(&none), stderr(&other));
+}
+
+#[test]
+fn a_broken_or_ambiguous_compose_file_falls_back_with_a_warning() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    compose_repo(root);
+    let json = [
+        "check",
+        "--format",
+        "json",
+        "--select",
+        CONTEXT_RULES,
+        "docker/Dockerfile",
+    ];
+    tree(
+        root,
+        &[(
+            "docker/compose.yaml",
+            "services:\n  web:\n    build:\n      context: ..\n     dockerfile: [\n",
+        )],
+    );
+    let broken = plimsoll(root, &json);
+    assert_eq!(broken.status.code(), Some(0), "{}", stderr(&broken));
+    assert_eq!(findings(&broken), []);
+    let err = stderr(&broken);
+    assert!(
+        err.contains("docker/compose.yaml:5: invalid Compose file:"),
+        "{err}"
+    );
+    assert!(err.contains("its build contexts are not used"), "{err}");
+    assert!(err.contains("none of the 3 COPY/ADD sources"), "{err}");
+
+    // A Compose file higher up is still read when the nearer one is broken.
+    tree(
+        root,
+        &[(
+            "compose.yml",
+            "services:\n  api:\n    build:\n      dockerfile: docker/Dockerfile\n",
+        )],
+    );
+    let higher = plimsoll(root, &json);
+    assert_eq!(
+        findings(&higher),
+        [
+            ("copy-ignored-file".to_owned(), 3),
+            ("copy-missing-source".to_owned(), 4)
+        ]
+    );
+    assert!(stderr(&higher).contains("docker/compose.yaml:5: invalid Compose file:"));
+
+    // Two services build the Dockerfile with different contexts: none is used.
+    fs::remove_file(root.join("compose.yml")).expect("rm");
+    tree(
+        root,
+        &[(
+            "docker/compose.yaml",
+            "services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n  local:\n    build: .\n",
+        )],
+    );
+    let ambiguous = plimsoll(root, &json);
+    assert_eq!(findings(&ambiguous), []);
+    assert!(
+        stderr(&ambiguous)
+            .contains("services `web` and `local` build this Dockerfile with different contexts"),
+        "{}",
+        stderr(&ambiguous)
+    );
+
+    // A variable in the build paths: the service is skipped, nothing is expanded.
+    tree(
+        root,
+        &[(
+            "docker/compose.yaml",
+            "services:\n  web:\n    build:\n      context: ${ROOT:-..}\n      dockerfile: docker/Dockerfile\n",
+        )],
+    );
+    let variable = plimsoll_env(root, &json, &[("ROOT", "..")]);
+    assert_eq!(findings(&variable), []);
+    assert!(stderr(&variable).contains("none of the 3 COPY/ADD sources"));
+}
+
+#[test]
+fn cache_report_and_optimize_use_the_compose_context() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    fs::create_dir_all(root.join(".git")).expect("mkdir .git");
+    tree(
+        root,
+        &[
+            ("package.json", "{}\n"),
+            ("yarn.lock", "\n"),
+            ("index.js", "run()\n"),
+            (".dockerignore", "node_modules\n"),
+            (
+                "deploy/app.Dockerfile",
+                "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile\n",
+            ),
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    build:\n      context: .\n      dockerfile: ./deploy/app.Dockerfile\n",
+            ),
+        ],
+    );
+    let report = plimsoll(root, &["cache-report", "deploy/app.Dockerfile"]);
+    assert_eq!(stderr(&report), "");
+    let text = stdout(&report);
+    assert!(
+        text.starts_with(
+            "deploy/app.Dockerfile (context . of service `app` in docker-compose.yml, ignore file \
+             ./.dockerignore)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("6 files (180 B)"), "{text}");
+    let json = plimsoll(
+        root,
+        &[
+            "cache-report",
+            "deploy/app.Dockerfile",
+            "--format",
+            "json",
+            "--changed",
+            "index.js",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(value["context"], ".");
+    assert_eq!(
+        value["compose"],
+        serde_json::json!({"file": "docker-compose.yml", "service": "app"})
+    );
+    assert_eq!(
+        value["reruns"],
+        serde_json::json!([{"stage": 0, "line": 4}])
+    );
+
+    let optimized = plimsoll(
+        root,
+        &["optimize", "--plan", "json", "deploy/app.Dockerfile"],
+    );
+    assert_eq!(optimized.status.code(), Some(0), "{}", stderr(&optimized));
+    assert_eq!(
+        stdout(&optimized),
+        "FROM node:22\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\nCOPY . .\n"
+    );
+    let plan: serde_json::Value = serde_json::from_str(&stderr(&optimized)).expect("plan");
+    assert_eq!(plan["context"]["read"], true);
+    assert_eq!(plan["context"]["root"], ".");
+    assert_eq!(plan["context"]["compose"]["service"], "app");
+    let text = plimsoll(root, &["optimize", "--diff", "deploy/app.Dockerfile"]);
+    assert!(
+        stderr(&text).contains(
+            "context: . (service `app` of docker-compose.yml; ignore file ./.dockerignore)"
+        ),
+        "{}",
+        stderr(&text)
+    );
+}

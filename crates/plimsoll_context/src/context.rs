@@ -13,12 +13,38 @@ use crate::dockerignore::{find_ignore_file, DockerIgnore, IgnoreFile};
 use crate::walk::{walk_context, ContextEntry, ContextListing, EntryKind, WalkLimits};
 
 /// How the context directory was chosen; rules are more careful with a guess.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextOrigin {
     /// The Dockerfile's folder, assumed because nothing else was said.
     DockerfileFolder,
     /// Named by the user (`--context DIR`).
     Explicit,
+    /// The context of a Compose service that builds this Dockerfile.
+    Compose {
+        /// The Compose file.
+        file: PathBuf,
+        /// The service.
+        service: String,
+    },
+}
+
+impl ContextOrigin {
+    /// Whether the user (or their Compose file) said which context the build
+    /// uses, rather than plimsoll assuming the Dockerfile's folder.
+    pub fn is_stated(&self) -> bool {
+        !matches!(self, Self::DockerfileFolder)
+    }
+
+    /// How the context was chosen, for notes and verbose output.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::DockerfileFolder => "the Dockerfile's folder".to_owned(),
+            Self::Explicit => "--context".to_owned(),
+            Self::Compose { file, service } => {
+                format!("service `{service}` of {}", file.display())
+            }
+        }
+    }
 }
 
 /// The ignore file in force and its patterns.
@@ -87,6 +113,9 @@ pub struct BuildContext {
     pub ignore_problem: Option<IgnoreProblem>,
     /// What the walk found.
     pub listing: ContextListing,
+    /// What was noticed while choosing the context (a Compose file that
+    /// could not be read, services that disagree); first in [`Self::notes`].
+    pub origin_notes: Vec<String>,
     index: HashMap<String, usize>,
     texts: HashMap<String, String>,
 }
@@ -163,6 +192,7 @@ impl BuildContext {
             ignore,
             ignore_problem: None,
             listing,
+            origin_notes: Vec::new(),
             index,
             texts: HashMap::new(),
         }
@@ -223,7 +253,7 @@ impl BuildContext {
     /// Things the user should know about this snapshot: a walk cut short, an
     /// unusable ignore file, unreadable entries.
     pub fn notes(&self) -> Vec<String> {
-        let mut notes = Vec::new();
+        let mut notes = self.origin_notes.clone();
         let root = self.root.display();
         if let Some(cut) = self.listing.truncated {
             notes.push(format!(

@@ -16,9 +16,12 @@
 //!   fails without.
 //! - [`BuildContext`] bundles these into the snapshot the linter reads: it is
 //!   built before linting, so rules never touch the disk.
+//! - [`find_compose_context`] reads the Compose file that builds a
+//!   Dockerfile (when no context is named) for the context it uses.
 //!
 //! Nothing here runs commands or follows links out of the context.
 
+mod compose;
 mod context;
 mod copy;
 mod dockerignore;
@@ -26,6 +29,10 @@ mod gopath;
 mod goregex;
 mod walk;
 
+pub use compose::{
+    find_compose_context, relative_to_cwd, services_building, ComposeLookup, ComposeService,
+    COMPOSE_FILE_NAMES,
+};
 pub use context::{BuildContext, ContextOrigin, IgnoreProblem, LoadedIgnore, WalkCache};
 pub use copy::{
     parents_pivot, required_source_path, resolve_copy, resolve_copy_source, source_context_path,

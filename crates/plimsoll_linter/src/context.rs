@@ -12,8 +12,9 @@ use plimsoll_context::DockerIgnore;
 use plimsoll_syntax::{Dockerfile, Keyword};
 
 pub use plimsoll_context::{
-    BuildContext, ContextEntry, ContextListing, ContextOrigin, EntryKind, IgnoreFileKind,
-    Truncation, WalkCache, WalkLimits,
+    find_compose_context, relative_to_cwd, BuildContext, ComposeLookup, ComposeService,
+    ContextEntry, ContextListing, ContextOrigin, EntryKind, IgnoreFileKind, Truncation, WalkCache,
+    WalkLimits,
 };
 
 use crate::rules::context as family;

@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use plimsoll_linter::context::{
-    copies_from_context, prepare, wants_context, BuildContext, ContextOrigin, WalkCache, WalkLimits,
+    copies_from_context, find_compose_context, prepare, wants_context, BuildContext, ContextOrigin,
+    WalkCache, WalkLimits,
 };
 use plimsoll_linter::pragma::Suppressions;
 use plimsoll_linter::{Diagnostic, Edit, Settings};
@@ -75,7 +76,7 @@ pub struct Checked {
 impl SlowWorker {
     /// Forget the walk of `snapshot`'s context: the next check walks again.
     pub fn forget_walk_of(&mut self, snapshot: &Snapshot) {
-        if let Some((root, _)) = context_root(snapshot) {
+        if let Some((root, _, _)) = context_root(snapshot) {
             self.walks.remove(&root);
         }
     }
@@ -94,9 +95,10 @@ impl SlowWorker {
         let mut errors = Vec::new();
         let mut context = None;
         if wants_context(&profile.rules) && copies_from_context(&file) {
-            if let Some((root, origin)) = context_root(snapshot) {
+            if let Some((root, origin, choice_notes)) = context_root(snapshot) {
                 let dockerfile = uri_to_path(&snapshot.uri);
                 let walks = self.walks.entry(root.clone()).or_default();
+                let stated = origin.is_stated();
                 match BuildContext::load_shared(
                     &root,
                     dockerfile.as_deref(),
@@ -105,6 +107,7 @@ impl SlowWorker {
                     walks,
                 ) {
                     Ok(mut loaded) => {
+                        loaded.origin_notes = choice_notes;
                         notes.extend(loaded.notes());
                         // Reads the few files the rules look into; the lint
                         // worker prepares again for later texts, reading only
@@ -116,12 +119,13 @@ impl SlowWorker {
                     }
                     // An assumed folder that cannot be read is no context,
                     // as in `plimsoll check`; a named one is worth a word.
-                    Err(e) if origin == ContextOrigin::Explicit => {
+                    Err(e) if stated => {
                         self.walks.remove(&root);
                         errors.push(format!("plimsoll: build context {}: {e}", root.display()));
                     }
                     Err(_) => {
                         self.walks.remove(&root);
+                        notes.extend(choice_notes);
                     }
                 }
             }
@@ -145,16 +149,30 @@ impl SlowWorker {
     }
 }
 
-/// The context folder of a document and how it was chosen; `None` when the
-/// settings turn the context off or the document is not a file.
-fn context_root(snapshot: &Snapshot) -> Option<(PathBuf, ContextOrigin)> {
+/// The context folder of a document, how it was chosen, and notes about the
+/// choice; `None` when the settings turn the context off or the document is
+/// not a file. Without a folder in the settings, a Compose service that
+/// builds the document gives its context, as in `plimsoll check`.
+fn context_root(snapshot: &Snapshot) -> Option<(PathBuf, ContextOrigin, Vec<String>)> {
     match &snapshot.profile.context {
         ContextPlan::Off => None,
-        ContextPlan::Folder(dir) => Some((dir.clone(), ContextOrigin::Explicit)),
+        ContextPlan::Folder(dir) => Some((dir.clone(), ContextOrigin::Explicit, Vec::new())),
         ContextPlan::DockerfileFolder => {
             let path = uri_to_path(&snapshot.uri)?;
+            let lookup = find_compose_context(&path);
+            if let Some(service) = lookup.found {
+                let origin = ContextOrigin::Compose {
+                    file: service.file,
+                    service: service.service,
+                };
+                return Some((service.context, origin, lookup.notes));
+            }
             let folder = path.parent().filter(|p| !p.as_os_str().is_empty())?;
-            Some((folder.to_path_buf(), ContextOrigin::DockerfileFolder))
+            Some((
+                folder.to_path_buf(),
+                ContextOrigin::DockerfileFolder,
+                lookup.notes,
+            ))
         }
     }
 }

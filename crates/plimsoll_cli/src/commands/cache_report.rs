@@ -11,16 +11,25 @@ use crate::args::{CacheReportArgs, CacheReportFormat};
 use crate::ExitStatus;
 
 use super::context::{context_relative, load, ContextChoice};
-use plimsoll_linter::context::WalkCache;
+use plimsoll_linter::context::{ContextOrigin, WalkCache};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     file: String,
     context: Option<String>,
+    /// The Compose service whose context this is, when one was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compose: Option<ComposeRef>,
     ignore_file: Option<String>,
     #[serde(flatten)]
     report: &'a CacheReport,
     reruns: Vec<Rerun>,
+}
+
+#[derive(Serialize)]
+struct ComposeRef {
+    file: String,
+    service: String,
 }
 
 #[derive(Serialize)]
@@ -37,6 +46,16 @@ pub fn run(args: &CacheReportArgs, out: &mut dyn Write) -> Result<ExitStatus, St
         disabled: args.no_context,
     };
     let context = load(Some(&args.file), &choice, &WalkCache::default())?;
+    for note in context.iter().flat_map(|c| c.origin_notes.iter()) {
+        eprintln!("warning: {note}");
+    }
+    let compose = context.as_ref().and_then(|c| match &c.origin {
+        ContextOrigin::Compose { file, service } => Some(ComposeRef {
+            file: file.display().to_string(),
+            service: service.clone(),
+        }),
+        _ => None,
+    });
     let changed: Vec<String> = args
         .changed
         .iter()
@@ -56,6 +75,7 @@ pub fn run(args: &CacheReportArgs, out: &mut dyn Write) -> Result<ExitStatus, St
             let json = JsonReport {
                 file: args.file.display().to_string(),
                 context: context_name,
+                compose,
                 ignore_file: ignore_name,
                 report: &report,
                 reruns: report
@@ -70,7 +90,12 @@ pub fn run(args: &CacheReportArgs, out: &mut dyn Write) -> Result<ExitStatus, St
         }
         CacheReportFormat::Text => write_text(
             &args.file.display().to_string(),
-            context_name.as_deref(),
+            context_name
+                .map(|name| match &compose {
+                    Some(c) => format!("{name} of service `{}` in {}", c.service, c.file),
+                    None => name,
+                })
+                .as_deref(),
             ignore_name.as_deref(),
             &report,
             out,

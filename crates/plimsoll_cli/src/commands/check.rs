@@ -484,8 +484,15 @@ fn lint_input(
                         ),
                         None => "no ignore file".to_owned(),
                     };
+                    let from = match &loaded.origin {
+                        plimsoll_linter::context::ContextOrigin::Compose { .. } => {
+                            format!("{}; ", loaded.origin.describe())
+                        }
+                        _ => String::new(),
+                    };
                     eprintln!(
-                        "context: {}: {} ({} entries sent, {ignore}; {read} file(s) read; {} ms)",
+                        "context: {}: {} ({from}{} entries sent, {ignore}; {read} file(s) read; \
+                         {} ms)",
                         input.display(),
                         loaded.root.display(),
                         loaded.listing.entries.len(),

@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use plimsoll_linter::context::{BuildContext, ContextOrigin, WalkCache, WalkLimits};
+use plimsoll_linter::context::{
+    find_compose_context, relative_to_cwd as shown, BuildContext, ContextOrigin, WalkCache,
+    WalkLimits,
+};
 
 /// Which context to use for one Dockerfile.
 pub struct ContextChoice<'a> {
@@ -21,8 +24,10 @@ fn folder_of(dockerfile: &Path) -> PathBuf {
 }
 
 /// Walks the context for `dockerfile` (`None` for standard input without a
-/// name). An explicit context that cannot be read is an error naming it; an
-/// assumed one is skipped.
+/// name): `--context DIR`, else the context of a Compose service that builds
+/// this Dockerfile, else its folder. An explicit context that cannot be read
+/// is an error naming it; a Compose context that cannot be read falls back to
+/// the folder (with a note); an assumed one is skipped.
 pub fn load(
     dockerfile: Option<&Path>,
     choice: &ContextChoice<'_>,
@@ -39,6 +44,29 @@ pub fn load(
                 .map_err(|e| format!("build context {}: {e}", dir.display()))
         }
         (None, Some(file)) => {
+            let lookup = find_compose_context(file);
+            let mut notes = lookup.notes;
+            if let Some(service) = lookup.found {
+                let root = shown(&service.context);
+                let compose = shown(&service.file);
+                let origin = ContextOrigin::Compose {
+                    file: compose.clone(),
+                    service: service.service.clone(),
+                };
+                match BuildContext::load_shared(&root, Some(file), origin, &limits, walks) {
+                    Ok(mut context) => {
+                        context.origin_notes = notes;
+                        return Ok(Some(context));
+                    }
+                    Err(e) => notes.push(format!(
+                        "{}: build context {} of service `{}`: {e}; the Dockerfile's folder \
+                         is used instead",
+                        compose.display(),
+                        root.display(),
+                        service.service
+                    )),
+                }
+            }
             let dir = folder_of(file);
             Ok(BuildContext::load_shared(
                 &dir,
@@ -47,7 +75,11 @@ pub fn load(
                 &limits,
                 walks,
             )
-            .ok())
+            .ok()
+            .map(|mut context| {
+                context.origin_notes = notes;
+                context
+            }))
         }
         (None, None) => Ok(None),
     }

@@ -144,7 +144,10 @@ fn plan_text(name: &str, result: &Optimized, notes: &[String]) -> String {
                 || "no .dockerignore".to_string(),
                 |f| format!("ignore file {f}"),
             );
-            text.push_str(&format!("context: {root} ({ignore})\n"));
+            let compose = facts.compose.as_ref().map_or_else(String::new, |c| {
+                format!("service `{}` of {}; ", c.service, c.file)
+            });
+            text.push_str(&format!("context: {root} ({compose}{ignore})\n"));
         }
         (None, Some(reason)) => text.push_str(&format!(
             "context: not read ({reason}): a manifests-first split names the usual manifests \

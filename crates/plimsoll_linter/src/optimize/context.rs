@@ -29,6 +29,9 @@ pub struct ContextFacts {
     /// The context directory, when read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
+    /// The Compose service the context was taken from, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compose: Option<ComposeFacts>,
     /// The ignore file in force, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_file: Option<String>,
@@ -37,6 +40,15 @@ pub struct ContextFacts {
     pub reason: Option<String>,
     /// Each dependency install a manifests-first split was considered for.
     pub installs: Vec<InstallFacts>,
+}
+
+/// The Compose service whose build context was used.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ComposeFacts {
+    /// The Compose file.
+    pub file: String,
+    /// The service.
+    pub service: String,
 }
 
 /// What the context says about one install's manifests-first split.
@@ -175,8 +187,13 @@ fn quoted(paths: &[String]) -> String {
 }
 
 fn where_is(context: &BuildContext) -> String {
-    match context.origin {
+    match &context.origin {
         ContextOrigin::Explicit => format!("the build context {}", context.root.display()),
+        ContextOrigin::Compose { file, service } => format!(
+            "the build context {} (service `{service}` of {})",
+            context.root.display(),
+            file.display()
+        ),
         ContextOrigin::DockerfileFolder => format!(
             "{}, the Dockerfile's folder taken as the build context (pass --context DIR if the \
              build uses another)",
@@ -516,6 +533,7 @@ pub(crate) fn not_read(reason: &str) -> ContextFacts {
     ContextFacts {
         read: false,
         root: None,
+        compose: None,
         ignore_file: None,
         reason: Some(reason.to_string()),
         installs: Vec::new(),
@@ -527,6 +545,13 @@ pub(crate) fn read(context: &BuildContext) -> ContextFacts {
     ContextFacts {
         read: true,
         root: Some(context.root.display().to_string()),
+        compose: match &context.origin {
+            ContextOrigin::Compose { file, service } => Some(ComposeFacts {
+                file: file.display().to_string(),
+                service: service.clone(),
+            }),
+            _ => None,
+        },
         ignore_file: context
             .ignore
             .as_ref()

@@ -21,7 +21,8 @@ use crate::semantic::SemanticModel;
 use crate::Edit;
 
 pub use context::{
-    assumed_context_mismatch, read_manifests, ContextFacts, InstallFacts, OptimizeContext,
+    assumed_context_mismatch, read_manifests, ComposeFacts, ContextFacts, InstallFacts,
+    OptimizeContext,
 };
 pub use profile::{Layer, Profile};
 
