@@ -665,3 +665,39 @@ fn the_dockerignore_fix_needs_a_client_that_can_edit_other_files() {
     assert!(fix.is_some());
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn a_compose_service_names_the_context_when_the_settings_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("docker")).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/app.py"), "print(1)\n").unwrap();
+    std::fs::write(
+        root.join("docker/compose.yaml"),
+        "services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n",
+    )
+    .unwrap();
+    let text = "FROM python:3.13-slim\nUSER nobody\nCOPY src/app.py src/gone.py /app/\n";
+    std::fs::write(root.join("docker/Dockerfile"), text).unwrap();
+    let uri = file_uri(&root.join("docker/Dockerfile"));
+    // No context setting: the Dockerfile's folder would have neither
+    // source and be dropped; the Compose service's context has one.
+    let mut client = Client::start_in(json!({}), json!({ "shellcheck": false }), Some(root));
+    client.open(&uri, text);
+    let diagnostics = diagnostics_where(
+        &mut client,
+        &uri,
+        1,
+        "copy-missing-source in the Compose context",
+        has("copy-missing-source"),
+    );
+    let missing: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "copy-missing-source")
+        .collect();
+    assert_eq!(missing.len(), 1, "{diagnostics:#?}");
+    assert_eq!(missing[0]["range"]["start"]["character"], 16);
+    assert!(client.shutdown().success());
+}
