@@ -73,7 +73,8 @@ pub struct OptimizeArgs {
     /// Add `COPY --link` where it is safe (files that already use BuildKit syntax only).
     #[arg(long)]
     pub link: bool,
-    /// Build context, for the manifests-first split. Default: the Dockerfile's folder.
+    /// Build context, for the manifests-first split. Default: the context of a Compose
+    /// service that builds the Dockerfile, else its folder.
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
     pub context: Option<PathBuf>,
     /// Do not read the build context: the split names the usual manifests as patterns.
@@ -179,7 +180,8 @@ pub struct CheckArgs {
     /// Refuse files larger than this (e.g. 10MiB, 512KiB, 1048576). Default: 10MiB.
     #[arg(long, value_name = "SIZE", value_parser = plimsoll_linter::config::parse_size)]
     pub max_file_size: Option<u64>,
-    /// Build context for the context rules. Default: each Dockerfile's folder.
+    /// Build context for the context rules. Default: the context of a Compose service
+    /// that builds the Dockerfile, else its folder.
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
     pub context: Option<PathBuf>,
     /// Do not read the build context (the context rules then find nothing).
@@ -240,7 +242,8 @@ pub struct CacheReportArgs {
     /// The Dockerfile.
     #[arg(default_value = "Dockerfile")]
     pub file: PathBuf,
-    /// Build context. Default: the Dockerfile's folder.
+    /// Build context. Default: the context of a Compose service that builds the
+    /// Dockerfile, else its folder.
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
     pub context: Option<PathBuf>,
     /// Do not read the build context: match changes against the sources as written.

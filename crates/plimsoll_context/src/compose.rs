@@ -499,6 +499,28 @@ mod tests {
     }
 
     #[test]
+    fn an_alias_bomb_is_refused_not_expanded() {
+        // Eleven levels of ten aliases each: 10^12 nodes if expanded.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        text.push_str("services:\n  web:\n    build: .\n");
+        let started = std::time::Instant::now();
+        let result = services_building(
+            Path::new("/nowhere/compose.yaml"),
+            &text,
+            Path::new("/nowhere/Dockerfile"),
+        );
+        let err = result.expect_err("too many repetitions");
+        assert!(err.contains("repetition limit exceeded"), "{err}");
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
     fn clean_removes_dots_without_the_disk() {
         assert_eq!(clean(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
         assert_eq!(clean(Path::new("/a/..")), PathBuf::from("/"));
