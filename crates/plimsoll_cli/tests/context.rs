@@ -1446,6 +1446,32 @@ fn a_broken_or_ambiguous_compose_file_falls_back_with_a_warning() {
     let variable = plimsoll_env(root, &json, &[("ROOT", "..")]);
     assert_eq!(findings(&variable), []);
     assert!(stderr(&variable).contains("none of the 3 COPY/ADD sources"));
+
+    // A context folder that does not exist (with an absolute `dockerfile`):
+    // a warning, and the Dockerfile's folder as without Compose.
+    let absolute = root.join("docker/Dockerfile");
+    tree(
+        root,
+        &[(
+            "docker/compose.yaml",
+            &format!(
+                "services:\n  web:\n    build:\n      context: ../nowhere\n      dockerfile: {}\n",
+                absolute.display()
+            ),
+        )],
+    );
+    let unreadable = plimsoll(root, &json);
+    assert_eq!(unreadable.status.code(), Some(0), "{}", stderr(&unreadable));
+    assert_eq!(findings(&unreadable), []);
+    let err = stderr(&unreadable);
+    assert!(
+        err.contains(
+            "docker/compose.yaml: build context nowhere of service `web`: No such file or \
+             directory"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("none of the 3 COPY/ADD sources"), "{err}");
 }
 
 #[test]

@@ -79,8 +79,8 @@ pub fn run(args: &OptimizeArgs, out: &mut dyn Write) -> Result<ExitStatus, Strin
 
 /// The build context for the optimizer, the notes about it, and why there
 /// is none. The same choice as `plimsoll check`: `--context DIR`, else a
-/// Compose service's context, else the Dockerfile's folder when it fits the file; none for `--no-context` and
-/// standard input.
+/// Compose service's context, else the Dockerfile's folder when it fits the
+/// file; none for `--no-context` and standard input.
 fn load_context(
     args: &OptimizeArgs,
     stdin: bool,
