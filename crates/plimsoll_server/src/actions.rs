@@ -293,7 +293,7 @@ fn disable_for_line(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> 
             analysis,
             vec![text_edit(analysis, &edit, encoding)],
         )),
-        is_preferred: Some(true),
+        is_preferred: Some(false),
         ..CodeAction::default()
     })
 }

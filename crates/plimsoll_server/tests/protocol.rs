@@ -213,6 +213,8 @@ fn code_actions_fix_disable_and_fix_all() {
     );
 
     let disable = titled(&actions, "Disable exec-form-cmd for this line");
+    // Silencing is never what a client should apply by default.
+    assert_eq!(disable["isPreferred"], false);
     let disabled = apply_text_edits(&text, edits_of(disable, URI));
     assert!(
         disabled.contains("USER app\n# plimsoll ignore=exec-form-cmd\nCMD echo"),
