@@ -14,7 +14,7 @@ use plimsoll_syntax::{Dockerfile, Keyword};
 pub use plimsoll_context::{
     find_compose_context, relative_to_cwd, BuildContext, ComposeLookup, ComposeService,
     ContextEntry, ContextListing, ContextOrigin, EntryKind, IgnoreFileKind, Truncation, WalkCache,
-    WalkLimits,
+    WalkLimits, COMPOSE_FILE_NAMES,
 };
 
 use crate::rules::context as family;

@@ -52,7 +52,8 @@ use crate::hover::hover;
 use crate::position::Encoding;
 use crate::slow::{Extras, SlowWorker};
 use crate::workspace::{
-    is_config_file, is_ignore_file, uri_to_path, EditorSettings, Notice, Profile, Workspace,
+    is_compose_file, is_config_file, is_ignore_file, uri_to_path, EditorSettings, Notice, Profile,
+    Workspace,
 };
 
 /// Serve one client over `connection` until it says `shutdown` then `exit`.
@@ -726,8 +727,13 @@ impl Server {
                     if p.changes.iter().any(|c| is_config_file(&c.uri)) {
                         self.workspace.reload_configs();
                         self.relint_all();
-                    } else if p.changes.iter().any(|c| is_ignore_file(&c.uri)) {
-                        // What each context sends may have changed: walk again.
+                    } else if p
+                        .changes
+                        .iter()
+                        .any(|c| is_ignore_file(&c.uri) || is_compose_file(&c.uri))
+                    {
+                        // What each context sends, or which folder is the
+                        // context, may have changed: walk again.
                         self.queue_slow(|s| s.checks.forget_walks());
                         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
                         for uri in &uris {
@@ -837,6 +843,10 @@ impl Server {
             "**/.hadolint.yml",
             "**/.dockerignore",
             "**/*.dockerignore",
+            "**/compose.yaml",
+            "**/compose.yml",
+            "**/docker-compose.yml",
+            "**/docker-compose.yaml",
         ]
         .iter()
         .map(|glob| json!({ "globPattern": glob }))

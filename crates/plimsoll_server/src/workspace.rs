@@ -347,6 +347,12 @@ pub fn is_ignore_file(uri: &Uri) -> bool {
     name.ends_with(".dockerignore")
 }
 
+/// Is this a Compose file, which may name a Dockerfile's build context?
+pub fn is_compose_file(uri: &Uri) -> bool {
+    let name = uri.as_str().rsplit('/').next().unwrap_or("");
+    plimsoll_linter::context::COMPOSE_FILE_NAMES.contains(&name)
+}
+
 /// The local path of a `file:` URI (percent-decoded); `None` for other schemes.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;

@@ -699,5 +699,16 @@ fn a_compose_service_names_the_context_when_the_settings_do_not() {
         .collect();
     assert_eq!(missing.len(), 1, "{diagnostics:#?}");
     assert_eq!(missing[0]["range"]["start"]["character"], 16);
+
+    // The Compose file goes away: the watcher says so, and the Dockerfile's
+    // own folder (which has neither source) is no context: no finding.
+    std::fs::remove_file(root.join("docker/compose.yaml")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&root.join("docker/compose.yaml")), "type": 3 }] }),
+    );
+    diagnostics_where(&mut client, &uri, 1, "no Compose context", |d| {
+        !has("copy-missing-source")(d)
+    });
     assert!(client.shutdown().success());
 }
