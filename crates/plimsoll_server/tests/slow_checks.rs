@@ -702,6 +702,7 @@ fn a_compose_service_names_the_context_when_the_settings_do_not() {
 
     // The Compose file goes away: the watcher says so, and the Dockerfile's
     // own folder (which has neither source) is no context: no finding.
+    client.forget_received();
     std::fs::remove_file(root.join("docker/compose.yaml")).unwrap();
     client.notify(
         "workspace/didChangeWatchedFiles",

@@ -186,6 +186,13 @@ impl Client {
         self.backlog.iter().any(&matches)
     }
 
+    /// Forget every message received so far (after taking in what is on the
+    /// wire), so that a later `wait_for` sees only what comes after.
+    pub fn forget_received(&mut self) {
+        self.saw_within(Duration::from_millis(200), |_| false);
+        self.backlog.clear();
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
