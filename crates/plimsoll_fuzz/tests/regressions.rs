@@ -18,3 +18,14 @@ fn empty_flag_value_before_a_continuation_stays_inside_the_flag() {
     lint_target(source.as_bytes());
     fix_target(source.as_bytes());
 }
+
+#[test]
+fn a_slash_before_an_opening_quote_is_no_fix_that_converges() {
+    // Found by `fix`: in `""az/"` the last quote opens a new string, so the
+    // trailing-slash fix of copy-multiple-sources-to-file never ended the
+    // path and was applied again on every pass.
+    let source = "COPY foo bar \"\"az/\"";
+    parse_target(source.as_bytes());
+    lint_target(source.as_bytes());
+    fix_target(source.as_bytes());
+}

@@ -96,10 +96,16 @@ impl Rule for CopyMultipleSourcesToFile {
                 } else {
                     dest.span.end
                 };
-                diagnostic.fix(Fix::safe(
-                    "Add a trailing / to the destination",
-                    vec![Edit::insert(at, "/")],
-                ));
+                // Only where the slash really ends the unquoted path: in
+                // `""az/"` the last quote opens a new, unterminated string.
+                let offset = (at - dest.span.start) as usize;
+                let rewritten = format!("{}/{}", &written[..offset], &written[offset..]);
+                if unquote(&rewritten, escape) == format!("{path}/") {
+                    diagnostic.fix(Fix::safe(
+                        "Add a trailing / to the destination",
+                        vec![Edit::insert(at, "/")],
+                    ));
+                }
             }
         }
     }

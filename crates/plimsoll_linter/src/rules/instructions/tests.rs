@@ -62,6 +62,22 @@ fn trailing_slash_fix_goes_inside_quotes() {
     );
 }
 
+/// Found by the `fix` fuzz target: the last `"` of `""az/"` opens a new,
+/// unterminated string, so a slash before it never ended the path and the
+/// fix was offered again on every pass. No fix there; the finding stays.
+#[test]
+fn trailing_slash_fix_only_where_the_slash_ends_the_path() {
+    let source = "COPY foo bar \"\"az/\"";
+    assert_eq!(fixed("copy-multiple-sources-to-file", source, true), source);
+    let settings = Settings {
+        select: Some(vec!["copy-multiple-sources-to-file".into()]),
+        ..Settings::default()
+    };
+    let findings = crate::api::lint_source(source, &settings).diagnostics;
+    assert_eq!(findings.len(), 1);
+    assert!(findings[0].fix.is_none());
+}
+
 #[test]
 fn stage_ignore_pragma_covers_the_rest_of_the_stage() {
     let source = "FROM alpine:3.20\nEXPOSE 70000\n# hadolint stage ignore=DL3011\nEXPOSE 70001\nFROM alpine:3.20\nEXPOSE 70002\n";
